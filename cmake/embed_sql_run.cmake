@@ -1,0 +1,13 @@
+# Script mode: writes OUT, a C++ file defining courier::schema::migrations().
+set(body "// Generated from runtime/sql/*.sql by cmake/embed_sql_run.cmake. Do not edit.\n")
+string(APPEND body "#include \"runtime/schema_migrations.hpp\"\n\nnamespace courier::schema {\n\n")
+string(APPEND body "const std::vector<migration>& migrations() {\n  static const std::vector<migration> all{\n")
+foreach(f ${FILES})
+  get_filename_component(name ${f} NAME_WE)
+  string(REGEX MATCH "^[0-9]+" version ${name})
+  file(READ ${f} sql)
+  string(APPEND body "    {${version}, \"${name}\", R\"courier_sql(${sql})courier_sql\"},\n")
+endforeach()
+string(APPEND body "  };\n  return all;\n}\n\n} // namespace courier::schema\n")
+file(WRITE ${OUT}.tmp "${body}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUT}.tmp ${OUT})

@@ -1,0 +1,57 @@
+#pragma once
+// A node's configuration: every key of CONTRACT.md, resolved from (lowest to
+// highest precedence) built-in defaults, the --config file, COURIER_* environment
+// variables and --key value flags. Immutable after load; shared read-only.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace courier::config {
+
+enum class poison_policy { block, dead_letter };
+
+struct node_config {
+  std::string db;                      // libpq URL (required)
+  std::string node_id;                 // default: <hostname>-<pid>
+  int partitions = 256;                // cluster-wide, 1..65536
+  std::string admin_listen = "127.0.0.1:8480";
+  std::string admin_token;             // required unless admin_listen is loopback
+  bool allow_private_targets = false;
+  std::chrono::milliseconds http_timeout{15000};
+  int max_in_flight = 256;             // per node
+  std::vector<std::chrono::milliseconds> retry_schedule; // default 5s,30s,2m,10m,30m,1h,2h,4h,8h,8h
+  poison_policy poison = poison_policy::block;
+  int max_attempts = 10;               // used by dead_letter
+  std::chrono::milliseconds lease_self_expiry{5000};
+  std::chrono::milliseconds shutdown_grace{10000};
+  std::string log_format = "text";     // text | json
+  std::string log_level = "info";      // trace|debug|info|warn|error|critical|off
+  std::string ca_file;                 // extra trusted CAs for HTTPS targets
+  // Extensions beyond the contract (documented in config/README.md):
+  int db_pool_size = 4;                // connections used for outbox reads and cursor writes
+  std::chrono::milliseconds poll_interval{2000}; // safety-net poll when NOTIFY is quiet
+  std::chrono::milliseconds lease_tick{500};     // lease heartbeat / balance period
+  std::chrono::milliseconds cursor_flush_interval{50};
+  int max_response_body = 65536;
+};
+
+// Thrown by load(); what() is one line naming the key, e.g.
+// "config key 'http_timeout_ms': expected a positive integer, got 'abc'".
+struct config_error : std::exception {
+  std::string key;
+  std::string message;
+  config_error(std::string k, std::string m);
+  const char* what() const noexcept override { return message.c_str(); }
+};
+
+// argv as given to main (argv[0] skipped). `env` is the process environment
+// (envp-style "KEY=value" strings). Throws config_error.
+node_config load(int argc, const char* const* argv, const std::vector<std::string>& env);
+
+// "100ms", "5s", "2m", "1h"; a bare number is milliseconds. Throws std::invalid_argument.
+std::chrono::milliseconds parse_duration(const std::string& text);
+// "5s,30s,2m"; throws std::invalid_argument on an empty list or a bad element.
+std::vector<std::chrono::milliseconds> parse_duration_list(const std::string& text);
+
+} // namespace courier::config

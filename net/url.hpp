@@ -1,0 +1,22 @@
+#pragma once
+// Parsing of hook target URLs (http/https only). Pure; used by the HTTP client
+// and by validation in courierctl.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace courier::net {
+
+struct url {
+  std::string scheme; // "http" or "https"
+  std::string host;   // without brackets for IPv6 literals
+  std::string port;   // explicit or the scheme's default
+  std::string target; // path + query, at least "/"
+  std::string origin() const; // scheme://host:port, the key of the connection pool
+};
+
+// nullopt and *error set when the URL is not an absolute http(s) URL with a host,
+// or carries user-info, a fragment, spaces or control characters.
+std::optional<url> parse_url(std::string_view text, std::string* error = nullptr);
+
+} // namespace courier::net
