@@ -4,6 +4,7 @@
 // variables and --key value flags. Immutable after load; shared read-only.
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -12,24 +13,29 @@ namespace courier::config {
 enum class poison_policy { block, dead_letter };
 
 struct node_config {
-  std::string db;                      // libpq URL (required)
-  std::string node_id;                 // default: <hostname>-<pid>
-  int partitions = 256;                // cluster-wide, 1..65536
+  std::string db;       // libpq URL (required)
+  std::string node_id;  // default: <hostname>-<pid>
+  int partitions = 256; // cluster-wide, 1..65536
   std::string admin_listen = "127.0.0.1:8480";
-  std::string admin_token;             // required unless admin_listen is loopback
+  std::string admin_token; // required unless admin_listen is loopback
   bool allow_private_targets = false;
   std::chrono::milliseconds http_timeout{15000};
-  int max_in_flight = 256;             // per node
-  std::vector<std::chrono::milliseconds> retry_schedule; // default 5s,30s,2m,10m,30m,1h,2h,4h,8h,8h
+  int max_in_flight = 256; // per node
+  // default 5s,30s,2m,10m,30m,1h,2h,4h,8h,8h
+  std::vector<std::chrono::milliseconds> retry_schedule{
+      std::chrono::seconds(5),  std::chrono::seconds(30), std::chrono::minutes(2),
+      std::chrono::minutes(10), std::chrono::minutes(30), std::chrono::hours(1),
+      std::chrono::hours(2),    std::chrono::hours(4),    std::chrono::hours(8),
+      std::chrono::hours(8)};
   poison_policy poison = poison_policy::block;
-  int max_attempts = 10;               // used by dead_letter
+  int max_attempts = 10; // used by dead_letter
   std::chrono::milliseconds lease_self_expiry{5000};
   std::chrono::milliseconds shutdown_grace{10000};
-  std::string log_format = "text";     // text | json
-  std::string log_level = "info";      // trace|debug|info|warn|error|critical|off
-  std::string ca_file;                 // extra trusted CAs for HTTPS targets
+  std::string log_format = "text"; // text | json
+  std::string log_level = "info";  // trace|debug|info|warn|error|critical|off
+  std::string ca_file;             // extra trusted CAs for HTTPS targets
   // Extensions beyond the contract (documented in config/README.md):
-  int db_pool_size = 4;                // connections used for outbox reads and cursor writes
+  int db_pool_size = 4; // connections used for outbox reads and cursor writes
   std::chrono::milliseconds poll_interval{2000}; // safety-net poll when NOTIFY is quiet
   std::chrono::milliseconds lease_tick{500};     // lease heartbeat / balance period
   std::chrono::milliseconds cursor_flush_interval{50};
@@ -37,7 +43,8 @@ struct node_config {
 };
 
 // Thrown by load(); what() is one line naming the key, e.g.
-// "config key 'http_timeout_ms': expected a positive integer, got 'abc'".
+// "config key 'http_timeout_ms': expected a positive duration (e.g. 15000 or 15s), got 'abc'
+// (from --http_timeout_ms)". Syntax errors in the file use key "config".
 struct config_error : std::exception {
   std::string key;
   std::string message;
@@ -53,5 +60,10 @@ node_config load(int argc, const char* const* argv, const std::vector<std::strin
 std::chrono::milliseconds parse_duration(const std::string& text);
 // "5s,30s,2m"; throws std::invalid_argument on an empty list or a bad element.
 std::vector<std::chrono::milliseconds> parse_duration_list(const std::string& text);
+// Shortest exact spelling that parse_duration reads back: 5000ms -> "5s", 90000ms -> "90s".
+std::string format_duration(std::chrono::milliseconds d);
+
+// One line for the startup log; admin_token and the db password are masked.
+std::string describe(const node_config& config);
 
 } // namespace courier::config

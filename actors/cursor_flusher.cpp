@@ -1,0 +1,131 @@
+#include "actors/cursor_flusher.hpp"
+
+#include "actors/messages.hpp"
+#include "runtime/logging.hpp"
+
+#include <set>
+#include <unordered_map>
+
+namespace courier {
+
+using namespace atoms;
+
+namespace {
+
+struct flusher_state {
+  static inline const char* name = "courier.cursor_flusher";
+
+  std::shared_ptr<const node_context> ctx;
+  caf::actor supervisor;
+  std::shared_ptr<spdlog::logger> log;
+  std::unordered_map<std::int64_t, cursor_update> pending;
+  std::vector<cursor_update> writing; // the batch in flight, empty when idle
+  bool tick_scheduled = false;
+  std::vector<caf::response_promise> waiting_next;    // satisfied by the next write
+  std::vector<caf::response_promise> waiting_current; // satisfied by the write in flight
+};
+
+using flusher_actor = caf::stateful_actor<flusher_state>;
+
+void merge(flusher_state& st, const cursor_update& u) {
+  auto [it, inserted] = st.pending.emplace(u.hook_id, u);
+  if (!inserted && (u.epoch != it->second.epoch || u.seq > it->second.seq))
+    it->second = u;
+}
+
+void schedule(flusher_actor* self, std::chrono::milliseconds delay) {
+  auto& st = self->state;
+  if (st.tick_scheduled)
+    return;
+  st.tick_scheduled = true;
+  self->delayed_send(self, delay, tick_atom::value);
+}
+
+void write(flusher_actor* self) {
+  auto& st = self->state;
+  if (!st.writing.empty())
+    return; // the completion handler writes again
+  if (st.pending.empty()) {
+    for (auto& rp : st.waiting_next)
+      rp.deliver(true);
+    st.waiting_next.clear();
+    return;
+  }
+  for (auto& [hook, u] : st.pending)
+    st.writing.push_back(u);
+  st.pending.clear();
+  st.waiting_current = std::move(st.waiting_next);
+  st.waiting_next.clear();
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  st.ctx->db->commit_cursors(st.writing, [me](outcome<std::vector<std::int64_t>> r) {
+    caf::anon_send(me, committed_atom::value, std::move(r));
+  });
+}
+
+void on_committed(flusher_actor* self, outcome<std::vector<std::int64_t>>& r) {
+  auto& st = self->state;
+  auto batch = std::move(st.writing);
+  st.writing.clear();
+  if (!r.ok()) {
+    // Keep the progress (newer reports win) and the waiters; try again shortly.
+    st.log->warn("writing {} cursors failed: {}; retrying", batch.size(), r.error->message);
+    for (auto& u : batch)
+      if (st.pending.count(u.hook_id) == 0)
+        st.pending.emplace(u.hook_id, u);
+    for (auto& rp : st.waiting_current)
+      st.waiting_next.push_back(std::move(rp));
+    st.waiting_current.clear();
+    schedule(self, std::chrono::milliseconds{200});
+    return;
+  }
+  if (!r.value.empty()) {
+    std::set<std::int64_t> rejected(r.value.begin(), r.value.end());
+    std::set<int> partitions;
+    for (const auto& u : batch)
+      if (rejected.count(u.hook_id) > 0)
+        partitions.insert(u.partition);
+    st.ctx->metrics->fenced_writes().Increment(static_cast<double>(rejected.size()));
+    for (int p : partitions) {
+      st.log->warn("rejected stale cursor writes for partition {}: its lease epoch moved on", p);
+      self->send(st.supervisor, fenced_atom::value, p);
+    }
+  }
+  for (auto& rp : st.waiting_current)
+    rp.deliver(true);
+  st.waiting_current.clear();
+  if (!st.pending.empty() || !st.waiting_next.empty())
+    write(self);
+}
+
+caf::behavior flusher_behavior(flusher_actor* self, std::shared_ptr<const node_context> ctx,
+                               caf::actor supervisor) {
+  self->state.ctx = std::move(ctx);
+  self->state.supervisor = std::move(supervisor);
+  self->state.log = logger("store");
+  return {
+    [=](advance_atom, const cursor_update& u) {
+      merge(self->state, u);
+      schedule(self, self->state.ctx->cfg.cursor_flush_interval);
+    },
+    [=](tick_atom) {
+      self->state.tick_scheduled = false;
+      write(self);
+    },
+    [=](committed_atom, outcome<std::vector<std::int64_t>>& r) { on_committed(self, r); },
+    [=](flush_atom) {
+      auto rp = self->make_response_promise();
+      self->state.waiting_next.push_back(rp);
+      write(self);
+      return rp;
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_cursor_flusher(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
+                                caf::actor supervisor) {
+  return sys.spawn(flusher_behavior, std::move(ctx), std::move(supervisor));
+}
+
+} // namespace courier

@@ -1,0 +1,214 @@
+#include "actors/lease_keeper.hpp"
+
+#include "actors/balance.hpp"
+#include "actors/messages.hpp"
+#include "runtime/logging.hpp"
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+
+namespace courier {
+
+using namespace atoms;
+
+namespace {
+
+struct keeper_state {
+  static inline const char* name = "courier.lease_keeper";
+
+  std::shared_ptr<const node_context> ctx;
+  std::unique_ptr<lease_store> leases;
+  caf::actor supervisor;
+  std::shared_ptr<spdlog::logger> log;
+  std::map<int, std::int64_t> held; // partition -> epoch
+  std::set<int> releasing;          // asked the supervisor to hand over
+  bool draining = false;
+  bool drained = false;
+  int failed_opens = 0;
+  std::mt19937 rng{std::random_device{}()};
+};
+
+using keeper_actor = caf::stateful_actor<keeper_state>;
+
+void lose_everything(keeper_actor* self, const std::string& why) {
+  auto& st = self->state;
+  st.ctx->clock->invalidate();
+  st.ctx->metrics->lease_valid().Set(0);
+  st.leases->close();
+  if (!st.held.empty()) {
+    st.log->warn("lost all {} partition leases: {}", st.held.size(), why);
+    st.ctx->metrics->leases_lost().Increment();
+    self->send(st.supervisor, lost_atom::value);
+  } else {
+    st.log->warn("lease connection failed: {}", why);
+  }
+  st.held.clear();
+  st.releasing.clear();
+  st.ctx->metrics->partitions_held().Set(0);
+}
+
+void request_release(keeper_actor* self, int partition) {
+  auto& st = self->state;
+  if (st.releasing.insert(partition).second)
+    self->send(st.supervisor, release_atom::value, partition);
+}
+
+void finish_drain_if_done(keeper_actor* self) {
+  auto& st = self->state;
+  if (!st.draining || st.drained || !st.held.empty())
+    return;
+  st.drained = true;
+  try {
+    if (st.leases->is_open())
+      st.leases->deregister();
+  } catch (const lease_error& e) {
+    st.log->warn("deregistering: {}", e.what());
+  }
+  st.leases->close();
+  st.ctx->clock->invalidate();
+  self->send(st.supervisor, drained_atom::value);
+  self->quit();
+}
+
+void balance(keeper_actor* self, const cluster_view& view) {
+  auto& st = self->state;
+  const auto& cfg = st.ctx->cfg;
+  // Leases the lock manager says we no longer hold are gone (an operator unlocked
+  // them, or the session was replaced): stop delivering for them at once.
+  std::set<int> truly_held(view.held_by_me.begin(), view.held_by_me.end());
+  for (auto it = st.held.begin(); it != st.held.end();) {
+    if (truly_held.count(it->first) == 0) {
+      st.log->warn("partition {} lease is no longer held by this session", it->first);
+      self->send(st.supervisor, revoke_atom::value, it->first);
+      st.releasing.erase(it->first);
+      it = st.held.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (st.draining) {
+    for (auto& [p, epoch] : st.held)
+      request_release(self, p);
+    return;
+  }
+  auto target = fair_share(view.live_nodes, cfg.node_id, cfg.partitions);
+  auto keeping = static_cast<int>(st.held.size() - st.releasing.size());
+  if (keeping > target) {
+    // Hand over the surplus, highest partitions first (any choice works; a stable one
+    // avoids churn when views disagree for a tick).
+    int surplus = keeping - target;
+    for (auto it = st.held.rbegin(); it != st.held.rend() && surplus > 0; ++it)
+      if (st.releasing.count(it->first) == 0) {
+        request_release(self, it->first);
+        --surplus;
+      }
+    st.log->info("rebalancing: handing over {} partitions (target {} of {} across {} nodes)",
+                 keeping - target, target, cfg.partitions, view.live_nodes.size());
+  } else if (static_cast<int>(st.held.size()) < target && !view.unowned.empty()) {
+    auto candidates = view.unowned;
+    std::shuffle(candidates.begin(), candidates.end(), st.rng);
+    candidates.resize(
+      std::min(candidates.size(), static_cast<std::size_t>(target - st.held.size())));
+    auto grants = st.leases->acquire(candidates);
+    for (const auto& g : grants) {
+      st.held[g.partition] = g.epoch;
+      self->send(st.supervisor, acquired_atom::value, g);
+    }
+    if (!grants.empty()) {
+      st.ctx->metrics->leases_acquired().Increment(static_cast<double>(grants.size()));
+      st.log->info("acquired {} partitions (now {} of target {}; {} live nodes)", grants.size(),
+                   st.held.size(), target, view.live_nodes.size());
+    }
+  }
+}
+
+void tick(keeper_actor* self) {
+  auto& st = self->state;
+  const auto& cfg = st.ctx->cfg;
+  auto next = cfg.lease_tick;
+  try {
+    if (!st.leases->is_open()) {
+      st.leases->open();
+      if (st.failed_opens > 0)
+        st.log->info("lease connection re-established");
+      st.failed_opens = 0;
+    }
+    auto sent_at = lease_clock::clock::now();
+    auto view = st.leases->heartbeat(cfg.lease_self_expiry, cfg.lease_self_expiry * 2);
+    // Confirmed: our session, and so every advisory lock it holds, was alive at
+    // sent_at. Nobody can take them over before sent_at + self-expiry.
+    st.ctx->clock->confirm(sent_at, cfg.lease_self_expiry);
+    st.ctx->metrics->lease_valid().Set(1);
+    if (view.terminated_stale > 0)
+      st.log->warn("ended the lease sessions of {} unresponsive node(s)", view.terminated_stale);
+    balance(self, view);
+    st.ctx->metrics->partitions_held().Set(static_cast<double>(st.held.size()));
+  } catch (const lease_error& e) {
+    lose_everything(self, e.what());
+    ++st.failed_opens;
+    next = std::min<std::chrono::milliseconds>(cfg.lease_tick * (1 << std::min(st.failed_opens, 4)),
+                                               std::chrono::milliseconds{5000});
+  }
+  finish_drain_if_done(self);
+  if (!st.drained)
+    self->delayed_send(self, next, tick_atom::value);
+}
+
+caf::behavior keeper_behavior(keeper_actor* self, std::shared_ptr<const node_context> ctx,
+                              std::unique_ptr<lease_store>* leases, caf::actor supervisor) {
+  auto& st = self->state;
+  st.ctx = std::move(ctx);
+  st.leases = std::move(*leases);
+  st.supervisor = std::move(supervisor);
+  st.log = logger("lease");
+  self->send(self, tick_atom::value);
+  return {
+    [=](tick_atom) { tick(self); },
+    [=](released_atom, int partition) {
+      auto& st = self->state;
+      st.releasing.erase(partition);
+      if (st.held.erase(partition) == 0)
+        return finish_drain_if_done(self);
+      try {
+        st.leases->release({partition});
+        st.log->debug("released partition {}", partition);
+      } catch (const lease_error& e) {
+        lose_everything(self, e.what());
+      }
+      st.ctx->metrics->partitions_held().Set(static_cast<double>(st.held.size()));
+      finish_drain_if_done(self);
+    },
+    [=](drain_atom) {
+      auto& st = self->state;
+      if (st.draining)
+        return;
+      st.draining = true;
+      st.log->info("draining: handing over {} partitions", st.held.size());
+      try {
+        if (st.leases->is_open())
+          st.leases->mark_stopping();
+      } catch (const lease_error& e) {
+        lose_everything(self, e.what());
+      }
+      for (auto& [p, epoch] : st.held)
+        request_release(self, p);
+      finish_drain_if_done(self);
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_lease_keeper(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
+                              std::unique_ptr<lease_store> leases, caf::actor supervisor) {
+  // The unique_ptr travels by address: CAF copies spawn arguments.
+  auto holder = std::make_shared<std::unique_ptr<lease_store>>(std::move(leases));
+  return sys.spawn<caf::detached>(
+    [holder, ctx = std::move(ctx), supervisor = std::move(supervisor)](keeper_actor* self) mutable {
+      return keeper_behavior(self, std::move(ctx), holder.get(), std::move(supervisor));
+    });
+}
+
+} // namespace courier

@@ -1,0 +1,42 @@
+#pragma once
+// Everything a node's actors share: configuration, the store, the HTTP client, the
+// self-expiry fence and metrics. Built once by the node bootstrap, read-only after.
+#include "actors/telemetry.hpp"
+#include "config/node_config.hpp"
+#include "net/http_sender.hpp"
+#include "runtime/lease_clock.hpp"
+#include "runtime/retry_policy.hpp"
+#include "runtime/store.hpp"
+
+#include <caf/actor.hpp>
+
+#include <atomic>
+#include <memory>
+
+namespace courier {
+
+struct node_context {
+  config::node_config cfg;
+  std::shared_ptr<store> db;
+  std::shared_ptr<net::http_sender> http;
+  std::shared_ptr<lease_clock> clock;
+  std::shared_ptr<telemetry> metrics;
+  retry_policy retry;
+  std::string user_agent;
+  // Supervision limits for delivery actors.
+  int max_restarts = 5;                       // within restart_window, then quarantine
+  std::chrono::milliseconds restart_window{60000};
+  std::chrono::milliseconds quarantine{60000};
+  int fetch_batch = 256;
+};
+
+// Whether a partition's deliveries may still go out: the node-wide self-expiry fence
+// and the partition's own revocation (set when the partition is being handed over).
+// Shared by a partition actor, its delivery actors and their in-flight requests.
+struct partition_fence {
+  std::shared_ptr<lease_clock> clock;
+  std::atomic<bool> revoked{false};
+  bool open() const { return !revoked.load(std::memory_order_acquire) && clock->valid(); }
+};
+
+} // namespace courier

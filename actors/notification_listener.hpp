@@ -1,0 +1,23 @@
+#pragma once
+// Turns LISTEN/NOTIFY into wake-ups for the node supervisor, on its own thread (a
+// detached actor: waiting for notifications blocks). Notifications arriving together
+// are coalesced into one batch, so a burst of emits costs one message, not one query
+// per event. Every poll_interval it also asks which held hooks have a backlog: the
+// safety net for notifications lost while the connection was down.
+#include "actors/node_context.hpp"
+#include "runtime/notification_source.hpp"
+
+#include <caf/fwd.hpp>
+
+#include <memory>
+
+namespace courier {
+
+// Sends the supervisor (wakeups_atom, std::vector<wakeup>). Accepts
+// (partitions_atom, std::vector<int>) with the partitions currently held.
+caf::actor spawn_notification_listener(caf::actor_system& sys,
+                                       std::shared_ptr<const node_context> ctx,
+                                       std::unique_ptr<notification_source> source,
+                                       caf::actor supervisor);
+
+} // namespace courier

@@ -1,0 +1,36 @@
+#pragma once
+// Readers for the three places a key can be set: the --config file, COURIER_* environment
+// variables and --key flags. Each returns raw text plus its origin; typing and validation
+// happen once, in load(), after precedence is applied.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace courier::config {
+
+struct raw_value {
+  std::string text;
+  std::string origin; // "--db", "COURIER_DB" or "/etc/courier.toml line 3", for errors
+};
+
+using raw_settings = std::map<std::string, raw_value>; // key name -> value
+
+struct source_settings {
+  raw_settings settings;
+  std::optional<std::string> config_path; // --config / COURIER_CONFIG, when given
+};
+
+// argv as given to main; argv[0] is skipped. Unknown flags and flags without a value
+// throw config_error.
+source_settings read_flags(int argc, const char* const* argv);
+
+// Only COURIER_<KEY> for known keys and COURIER_CONFIG are read; other COURIER_* variables
+// are ignored because the environment is shared with whatever else runs beside the node.
+source_settings read_env(const std::vector<std::string>& env);
+
+// The flat TOML subset of config/README.md. Unknown keys, duplicates, syntax errors and an
+// unreadable file throw config_error.
+raw_settings read_file(const std::string& path);
+
+} // namespace courier::config

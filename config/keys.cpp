@@ -1,0 +1,156 @@
+// Every configuration key of CONTRACT.md plus the extensions in config/README.md; one
+// place to look for a key's accepted values.
+#include "config/keys.hpp"
+#include "config/listen_address.hpp"
+#include "config/value_parsers.hpp"
+
+#include <limits>
+#include <stdexcept>
+
+namespace courier::config {
+
+namespace {
+
+using std::chrono::milliseconds;
+using namespace std::chrono_literals;
+
+bool is_node_id_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
+}
+
+void apply_db(node_config& c, const std::string& text) {
+  const bool url = text.rfind("postgres://", 0) == 0 || text.rfind("postgresql://", 0) == 0;
+  if (!url && text.find('=') == std::string::npos)
+    throw bad_value{};
+  c.db = text;
+}
+
+void apply_node_id(node_config& c, const std::string& text) {
+  // The id is written into lease rows and metric labels, so keep it to a safe alphabet.
+  if (text.empty() || text.size() > 64)
+    throw bad_value{};
+  for (char ch : text)
+    if (!is_node_id_char(ch))
+      throw bad_value{};
+  c.node_id = text;
+}
+
+void apply_admin_listen(node_config& c, const std::string& text) {
+  if (!parse_host_port(text))
+    throw bad_value{};
+  c.admin_listen = text;
+}
+
+void apply_retry_schedule(node_config& c, const std::string& text) {
+  std::vector<milliseconds> schedule;
+  try {
+    schedule = parse_duration_list(text);
+  } catch (const std::invalid_argument& e) {
+    throw bad_value{e.what()};
+  }
+  for (std::size_t i = 0; i < schedule.size(); ++i)
+    if (schedule[i].count() <= 0)
+      throw bad_value{"element " + std::to_string(i + 1) + " is zero"};
+  c.retry_schedule = std::move(schedule);
+}
+
+void apply_poison_policy(node_config& c, const std::string& text) {
+  static const char* const choices[] = {"block", "dead_letter", nullptr};
+  c.poison =
+      parse_choice(text, choices) == "block" ? poison_policy::block : poison_policy::dead_letter;
+}
+
+int as_int(long long v) {
+  return static_cast<int>(v);
+}
+
+} // namespace
+
+const std::vector<key_spec>& key_specs() {
+  static const char* const log_formats[] = {"text", "json", nullptr};
+  static const char* const log_levels[] = {"trace", "debug",    "info", "warn",
+                                           "error", "critical", "off",  nullptr};
+  static const std::vector<key_spec> specs{
+      {"db", "a postgres:// or postgresql:// URL or a libpq 'key=value' string", apply_db},
+      {"node_id", "1 to 64 characters from [A-Za-z0-9._-]", apply_node_id},
+      {"partitions", "an integer from 1 to 65536",
+       [](node_config& c, const std::string& t) {
+         c.partitions = as_int(parse_integer(t, 1, 65536));
+       }},
+      {"admin_listen", "host:port with port 1..65535 (IPv6 as [::1]:8480)", apply_admin_listen},
+      {"admin_token", "a token",
+       [](node_config& c, const std::string& t) {
+         c.admin_token = t;
+       }},
+      {"allow_private_targets", "true or false",
+       [](node_config& c, const std::string& t) {
+         c.allow_private_targets = parse_bool(t);
+       }},
+      {"http_timeout_ms", "a positive duration (e.g. 15000 or 15s)",
+       [](node_config& c, const std::string& t) {
+         c.http_timeout = parse_duration_at_least(t, 1ms, 1h);
+       }},
+      {"max_in_flight", "an integer from 1 to 100000",
+       [](node_config& c, const std::string& t) {
+         c.max_in_flight = as_int(parse_integer(t, 1, 100000));
+       }},
+      {"retry_schedule", "a comma-separated list of positive durations (e.g. 5s,30s,2m)",
+       apply_retry_schedule},
+      {"poison_policy", "block or dead_letter", apply_poison_policy},
+      {"max_attempts", "an integer of at least 1",
+       [](node_config& c, const std::string& t) {
+         c.max_attempts = as_int(parse_integer(t, 1, std::numeric_limits<int>::max()));
+       }},
+      {"lease_self_expiry_ms", "a duration of at least 500ms (e.g. 5000 or 5s)",
+       [](node_config& c, const std::string& t) {
+         c.lease_self_expiry = parse_duration_at_least(t, 500ms);
+       }},
+      {"shutdown_grace_ms", "a duration of 0 or more (e.g. 10000 or 10s)",
+       [](node_config& c, const std::string& t) {
+         c.shutdown_grace = parse_duration_at_least(t, 0ms);
+       }},
+      {"log_format", "text or json",
+       [](node_config& c, const std::string& t) {
+         c.log_format = parse_choice(t, log_formats);
+       }},
+      {"log_level", "one of trace, debug, info, warn, error, critical, off",
+       [](node_config& c, const std::string& t) {
+         c.log_level = parse_choice(t, log_levels);
+       }},
+      {"ca_file", "a readable file",
+       [](node_config& c, const std::string& t) {
+         c.ca_file = parse_readable_file(t);
+       }},
+      {"db_pool_size", "an integer from 1 to 64",
+       [](node_config& c, const std::string& t) {
+         c.db_pool_size = as_int(parse_integer(t, 1, 64));
+       }},
+      {"poll_interval_ms", "a positive duration (e.g. 2000 or 2s)",
+       [](node_config& c, const std::string& t) {
+         c.poll_interval = parse_duration_at_least(t, 1ms);
+       }},
+      {"lease_tick_ms", "a duration of at least 50ms (e.g. 500 or 500ms)",
+       [](node_config& c, const std::string& t) {
+         c.lease_tick = parse_duration_at_least(t, 50ms);
+       }},
+      {"cursor_flush_interval_ms", "a positive duration (e.g. 50 or 50ms)",
+       [](node_config& c, const std::string& t) {
+         c.cursor_flush_interval = parse_duration_at_least(t, 1ms);
+       }},
+      {"max_response_body", "a byte count from 0 to 67108864",
+       [](node_config& c, const std::string& t) {
+         c.max_response_body = as_int(parse_integer(t, 0, 64 * 1024 * 1024));
+       }},
+  };
+  return specs;
+}
+
+const key_spec* find_key(std::string_view name) {
+  for (const auto& spec : key_specs())
+    if (name == spec.name)
+      return &spec;
+  return nullptr;
+}
+
+} // namespace courier::config

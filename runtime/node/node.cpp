@@ -1,0 +1,121 @@
+#include "runtime/node/node.hpp"
+
+#include "actors/messages.hpp"
+#include "actors/node_supervisor.hpp"
+#include "runtime/logging.hpp"
+#include "runtime/node/admin_endpoint.hpp"
+#include "runtime/node/cluster_settings.hpp"
+#include "runtime/pg_lease_store.hpp"
+#include "runtime/pg_notification_source.hpp"
+#include "runtime/pg_store.hpp"
+
+#include <caf/all.hpp>
+
+#include <csignal>
+#include <thread>
+
+namespace courier {
+
+namespace {
+
+// Signals are taken synchronously by one thread; every other thread blocks them.
+sigset_t termination_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
+
+std::shared_ptr<node_context> make_context(const config::node_config& cfg,
+                                           std::shared_ptr<pg_pool> pool) {
+  net::http_client_options http;
+  http.max_in_flight = static_cast<std::size_t>(cfg.max_in_flight);
+  http.allow_private_targets = cfg.allow_private_targets;
+  http.ca_file = cfg.ca_file;
+  http.max_response_body = static_cast<std::size_t>(cfg.max_response_body);
+  http.user_agent = std::string{"courier/"} + COURIER_VERSION;
+  auto ctx = std::make_shared<node_context>(node_context{
+    cfg, std::make_shared<pg_store>(std::move(pool), cfg.node_id),
+    std::shared_ptr<net::http_sender>{net::make_http_client(http)},
+    std::make_shared<lease_clock>(), std::make_shared<telemetry>(),
+    retry_policy{cfg.retry_schedule}, http.user_agent});
+  return ctx;
+}
+
+} // namespace
+
+int run_node(const config::node_config& cfg) {
+  auto log = logger("node");
+  auto signals = termination_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    check_cluster_settings(cfg.db, cfg.partitions, 30);
+  } catch (const startup_error& e) {
+    log->critical("{}", e.what());
+    return e.exit_code;
+  }
+  auto pool = std::make_shared<pg_pool>(cfg.db, cfg.db_pool_size, "courier/" + cfg.node_id);
+  std::shared_ptr<node_context> ctx;
+  try {
+    ctx = make_context(cfg, pool);
+  } catch (const std::exception& e) {
+    log->critical("starting the node: {}", e.what());
+    return 1;
+  }
+  caf::actor_system_config caf_cfg;
+  caf_cfg.set("scheduler.max-threads",
+              std::max(2u, std::thread::hardware_concurrency()));
+  caf::actor_system system{caf_cfg};
+
+  node_parts parts;
+  parts.leases = std::make_unique<pg_lease_store>(
+    lease_store_options{cfg.db, cfg.node_id, COURIER_VERSION, cfg.partitions,
+                        cfg.lease_self_expiry});
+  parts.notifications = std::make_unique<pg_notification_source>(cfg.db, cfg.node_id);
+  auto supervisor = spawn_node_supervisor(system, ctx, std::move(parts));
+
+  admin_endpoint admin{cfg, ctx->metrics->registry(), ctx->clock};
+  try {
+    admin.start();
+  } catch (const std::exception& e) {
+    log->critical("config key 'admin_listen': cannot listen on {}: {}", cfg.admin_listen, e.what());
+    std::_Exit(2);
+  }
+  log->info("node {} started: {}", cfg.node_id, config::describe(cfg));
+
+  std::thread signal_waiter{[&system, supervisor, signals, grace = cfg.shutdown_grace, log] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    log->info("received {}: draining", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    caf::anon_send(supervisor, atoms::shutdown_atom::value);
+    // The drain finishes within the grace period plus a flush; past that, give up.
+    std::this_thread::sleep_for(grace + std::chrono::seconds{5});
+    log->error("shutdown did not finish in time; exiting");
+    spdlog::shutdown();
+    std::_Exit(1);
+  }};
+  signal_waiter.detach();
+
+  {
+    caf::scoped_actor self{system};
+    self->monitor(supervisor);
+    caf::error reason;
+    self->receive([&](caf::down_msg& dm) { reason = dm.reason; });
+    if (reason && reason != caf::exit_reason::user_shutdown) {
+      log->critical("node supervisor failed: {}", caf::to_string(reason));
+      spdlog::shutdown();
+      std::_Exit(1);
+    }
+  }
+  admin.stop();
+  ctx->http->stop();
+  pool->stop();
+  log->info("node {} stopped cleanly", cfg.node_id);
+  spdlog::shutdown();
+  // Everything durable is written; skip tearing down the actor system's threads.
+  std::_Exit(0);
+}
+
+} // namespace courier

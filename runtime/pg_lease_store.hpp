@@ -1,0 +1,45 @@
+#pragma once
+// lease_store on one dedicated libpq session (never through a pooler: session-level
+// advisory locks must stay on this exact backend). Client- and server-side TCP
+// keepalives/user timeouts are set so that a dead peer is noticed, and the server's
+// dead-client detection is slower than the node's own self-expiry.
+#include "runtime/lease_store.hpp"
+
+#include <memory>
+#include <pqxx/connection>
+
+
+namespace courier {
+
+struct lease_store_options {
+  std::string conninfo;
+  std::string node_id;
+  std::string version;
+  int partitions = 256;
+  std::chrono::milliseconds self_expiry{5000};
+};
+
+class pg_lease_store final : public lease_store {
+public:
+  explicit pg_lease_store(lease_store_options opts);
+  ~pg_lease_store() override;
+
+  void open() override;
+  bool is_open() const override;
+  void close() override;
+  cluster_view heartbeat(std::chrono::milliseconds live_within,
+                         std::chrono::milliseconds dead_after) override;
+  std::vector<lease_grant> acquire(const std::vector<int>& candidates) override;
+  void release(const std::vector<int>& partitions) override;
+  void mark_stopping() override;
+  void deregister() override;
+
+private:
+  template <class F>
+  auto guarded(const char* what, F&& f) -> decltype(f());
+
+  lease_store_options opts_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+} // namespace courier

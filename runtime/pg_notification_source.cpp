@@ -1,0 +1,127 @@
+#include "runtime/pg_notification_source.hpp"
+
+#include "runtime/pg_array.hpp"
+#include "runtime/pg_pool.hpp"
+
+#include <pqxx/pqxx>
+
+#include <cstdlib>
+
+namespace courier {
+
+// Parses each notification's payload into a wakeup queued on the source.
+class pg_notification_source::receiver final : public pqxx::notification_receiver {
+public:
+  receiver(pqxx::connection& conn, const std::string& channel, std::vector<wakeup>& sink)
+    : pqxx::notification_receiver(conn, channel), sink_(sink) {
+  }
+
+  void operator()(const std::string& payload, int) override {
+    // "partition:hook" or "partition"; malformed payloads (someone else NOTIFYing on
+    // our channel) are ignored rather than trusted.
+    char* end = nullptr;
+    long partition = std::strtol(payload.c_str(), &end, 10);
+    if (end == payload.c_str() || partition < 0)
+      return;
+    wakeup w;
+    w.partition = static_cast<int>(partition);
+    if (*end == ':') {
+      const char* hook_text = end + 1;
+      w.hook_id = std::strtoll(hook_text, &end, 10);
+      if (end == hook_text || w.hook_id <= 0)
+        return;
+    }
+    sink_.push_back(w);
+  }
+
+private:
+  std::vector<wakeup>& sink_;
+};
+
+pg_notification_source::pg_notification_source(std::string conninfo, std::string node_id)
+  : conninfo_(std::move(conninfo)), node_id_(std::move(node_id)) {
+}
+
+pg_notification_source::~pg_notification_source() {
+  receivers_.clear();
+}
+
+void pg_notification_source::open() {
+  receivers_.clear();
+  conn_.reset();
+  try {
+    conn_ = std::make_unique<pqxx::connection>(
+      with_conn_options(conninfo_, {{"application_name", "courier-listen/" + node_id_},
+                                    {"keepalives", "1"},
+                                    {"keepalives_idle", "5"},
+                                    {"keepalives_interval", "2"},
+                                    {"keepalives_count", "3"}}));
+    receivers_.push_back(std::make_unique<receiver>(*conn_, "courier_events", pending_));
+    receivers_.push_back(std::make_unique<receiver>(*conn_, "courier_hooks", pending_));
+    // Receivers LISTEN lazily; a round trip makes the LISTENs take effect now.
+    conn_->get_notifs();
+  } catch (const std::exception& e) {
+    receivers_.clear();
+    conn_.reset();
+    throw notification_error{std::string{"opening the listen connection: "} + e.what()};
+  }
+}
+
+bool pg_notification_source::is_open() const {
+  return conn_ && conn_->is_open();
+}
+
+std::vector<wakeup> pg_notification_source::wait(std::chrono::milliseconds timeout) {
+  try {
+    if (!is_open())
+      throw notification_error{"listen connection is not open"};
+    if (conn_->get_notifs() == 0) {
+      auto us = timeout.count() * 1000;
+      conn_->await_notification(static_cast<long>(us / 1000000), static_cast<long>(us % 1000000));
+      conn_->get_notifs();
+    }
+    if (!conn_->is_open())
+      throw notification_error{"listen connection closed"};
+  } catch (const notification_error&) {
+    receivers_.clear();
+    conn_.reset();
+    throw;
+  } catch (const std::exception& e) {
+    receivers_.clear();
+    conn_.reset();
+    throw notification_error{std::string{"listening: "} + e.what()};
+  }
+  std::vector<wakeup> out;
+  out.swap(pending_);
+  return out;
+}
+
+std::vector<wakeup> pg_notification_source::backlog(const std::vector<int>& partitions) {
+  if (partitions.empty())
+    return {};
+  try {
+    if (!is_open())
+      throw notification_error{"listen connection is not open"};
+    pqxx::nontransaction tx{*conn_};
+    auto rows = tx.exec_params(
+      R"(SELECT h.partition, h.id
+           FROM courier.hooks h
+           JOIN courier.streams s ON s.hook_id = h.id
+           JOIN courier.cursors c ON c.hook_id = h.id
+          WHERE h.partition = ANY($1::int[]) AND h.state = 'active'
+            AND s.next_seq - 1 > c.delivered_seq)",
+      int_array_literal(partitions));
+    std::vector<wakeup> out;
+    for (const auto& row : rows)
+      out.push_back({row[0].as<int>(), row[1].as<std::int64_t>()});
+    return out;
+  } catch (const notification_error&) {
+    throw;
+  } catch (const std::exception& e) {
+    receivers_.clear();
+    conn_.reset();
+    throw notification_error{std::string{"backlog query: "} + e.what()};
+  }
+}
+
+} // namespace courier

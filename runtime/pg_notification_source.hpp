@@ -1,0 +1,32 @@
+#pragma once
+// notification_source on a dedicated libpq session (LISTEN needs a session, not a
+// pooled connection).
+#include "runtime/notification_source.hpp"
+
+#include <memory>
+#include <pqxx/connection>
+#include <string>
+
+
+namespace courier {
+
+class pg_notification_source final : public notification_source {
+public:
+  pg_notification_source(std::string conninfo, std::string node_id);
+  ~pg_notification_source() override;
+
+  void open() override;
+  bool is_open() const override;
+  std::vector<wakeup> wait(std::chrono::milliseconds timeout) override;
+  std::vector<wakeup> backlog(const std::vector<int>& partitions) override;
+
+private:
+  class receiver;
+  std::string conninfo_;
+  std::string node_id_;
+  std::unique_ptr<pqxx::connection> conn_;
+  std::vector<std::unique_ptr<receiver>> receivers_;
+  std::vector<wakeup> pending_;
+};
+
+} // namespace courier

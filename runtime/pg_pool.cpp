@@ -1,0 +1,116 @@
+#include "runtime/pg_pool.hpp"
+
+#include "runtime/logging.hpp"
+
+#include <pqxx/pqxx>
+
+#include <memory>
+
+namespace courier {
+
+pg_pool::pg_pool(std::string conninfo, int size, std::string application_name)
+  : conninfo_(std::move(conninfo)), application_name_(std::move(application_name)) {
+  for (int i = 0; i < size; ++i)
+    threads_.emplace_back([this, i] { worker_loop(i); });
+}
+
+pg_pool::~pg_pool() {
+  stop();
+}
+
+void pg_pool::stop() {
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    if (stopping_ && threads_.empty())
+      return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_)
+    if (t.joinable())
+      t.join();
+  threads_.clear();
+}
+
+void pg_pool::submit(job j) {
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    if (!stopping_) {
+      queue_.push_back(std::move(j));
+      cv_.notify_one();
+      return;
+    }
+  }
+  store_error err{store_errc::retryable, "store is shutting down"};
+  j(nullptr, &err);
+}
+
+void pg_pool::worker_loop(int index) {
+  auto log = logger("store");
+  std::unique_ptr<pqxx::connection> conn;
+  auto options = with_conn_options(
+    conninfo_, {{"application_name", application_name_ + "/pool" + std::to_string(index)}});
+  for (;;) {
+    job next;
+    {
+      std::unique_lock<std::mutex> lock{mutex_};
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty())
+        return; // stopping and drained
+      next = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    if (!conn || !conn->is_open()) {
+      auto opened = guarded([&] { return std::make_unique<pqxx::connection>(options); });
+      if (!opened.ok()) {
+        log->warn("pool connection {} cannot connect: {}", index, opened.error->message);
+        next(nullptr, &*opened.error);
+        continue;
+      }
+      conn = std::move(opened.value);
+    }
+    next(conn.get(), nullptr);
+    // A job that hit a broken connection leaves it closed; reopen on the next job.
+    if (conn && !conn->is_open())
+      conn.reset();
+  }
+}
+
+store_error pg_pool::classify_current_exception() {
+  try {
+    throw;
+  } catch (const pqxx::broken_connection& e) {
+    return {store_errc::retryable, std::string{"connection lost: "} + e.what()};
+  } catch (const pqxx::sql_error& e) {
+    const std::string state = e.sqlstate();
+    // 40xxx serialization/deadlock, 08xxx connection, 57xxx shutdown/cancel,
+    // 53xxx resources: transient. Everything else will fail the same way again.
+    bool transient = state.rfind("40", 0) == 0 || state.rfind("08", 0) == 0 ||
+                     state.rfind("57", 0) == 0 || state.rfind("53", 0) == 0;
+    return {transient ? store_errc::retryable : store_errc::permanent,
+            "sql error " + state + ": " + e.what()};
+  } catch (const pqxx::in_doubt_error& e) {
+    return {store_errc::retryable, std::string{"commit in doubt: "} + e.what()};
+  } catch (const std::exception& e) {
+    return {store_errc::permanent, e.what()};
+  } catch (...) {
+    return {store_errc::permanent, "unknown exception"};
+  }
+}
+
+std::string with_conn_options(const std::string& conninfo,
+                              const std::vector<std::pair<std::string, std::string>>& options) {
+  bool is_url = conninfo.rfind("postgres://", 0) == 0 || conninfo.rfind("postgresql://", 0) == 0;
+  std::string out = conninfo;
+  for (const auto& [key, value] : options) {
+    if (is_url) {
+      out += (out.find('?') == std::string::npos ? '?' : '&');
+      out += key + "=" + value;
+    } else {
+      out += " " + key + "='" + value + "'";
+    }
+  }
+  return out;
+}
+
+} // namespace courier

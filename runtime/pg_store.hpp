@@ -1,0 +1,32 @@
+#pragma once
+// The Postgres implementation of `store`: each call becomes one job on a pg_pool
+// thread. Cursor, failure and dead-letter writes are fenced by the lease epoch.
+#include "runtime/pg_pool.hpp"
+#include "runtime/store.hpp"
+
+#include <memory>
+#include <string>
+
+namespace courier {
+
+class pg_store final : public store {
+public:
+  pg_store(std::shared_ptr<pg_pool> pool, std::string node_id);
+
+  void load_hooks(int partition, callback<std::vector<hook_spec>> done) override;
+  void fetch_events(std::int64_t hook_id, std::int64_t after_seq, int limit,
+                    callback<std::vector<outbox_event>> done) override;
+  void commit_cursors(std::vector<cursor_update> updates,
+                      callback<std::vector<std::int64_t>> done) override;
+  void park_dead_letter(dead_letter_request req, callback<bool> done) override;
+  void record_failure(failure_report report, callback<bool> done) override;
+  void disable_hook(std::int64_t hook_id, std::string reason, callback<bool> done) override;
+  void set_quarantine(std::int64_t hook_id, std::int64_t until_ms, std::string reason,
+                      callback<bool> done) override;
+
+private:
+  std::shared_ptr<pg_pool> pool_;
+  std::string node_id_;
+};
+
+} // namespace courier

@@ -1,0 +1,35 @@
+#pragma once
+// When to try a failed delivery again: the configured schedule with jitter, or the
+// subscriber's Retry-After, capped by the schedule's last step. Pure: time and
+// randomness come in as arguments so tests need no clock.
+#include <chrono>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace courier {
+
+class retry_policy {
+public:
+  // jitter: each delay is scaled by a factor in [1 - jitter, 1 + jitter], capped.
+  explicit retry_policy(std::vector<std::chrono::milliseconds> schedule, double jitter = 0.2);
+
+  // Delay before the next attempt after `failed_attempts` (>= 1) failures.
+  // unit_random in [0, 1). retry_after: the subscriber's wish, if it sent one.
+  std::chrono::milliseconds next_delay(int failed_attempts,
+                                       std::optional<std::chrono::milliseconds> retry_after,
+                                       double unit_random) const;
+
+  std::chrono::milliseconds cap() const { return schedule_.back(); }
+
+private:
+  std::vector<std::chrono::milliseconds> schedule_;
+  double jitter_;
+};
+
+// Retry-After as delta-seconds ("120") or an HTTP-date ("Wed, 21 Oct 2015 07:28:00
+// GMT"), relative to `now`. nullopt when malformed; a date in the past gives 0.
+std::optional<std::chrono::milliseconds>
+parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now);
+
+} // namespace courier

@@ -1,0 +1,58 @@
+#pragma once
+// Domain values passed between the store, the lease keeper and the actors. Plain
+// data: no libpqxx, Beast or CAF types, so actors and their tests stay free of I/O.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace courier {
+
+// A hook as a partition actor needs it to run (and restart) its delivery actor.
+struct hook_spec {
+  std::int64_t id = 0;
+  int partition = 0;
+  std::string url;
+  std::vector<std::string> secrets; // newest first
+  std::string state;                // active | paused | disabled
+  std::int64_t delivered_seq = 0;   // durable cursor
+  int head_attempts = 0;            // failed attempts of the event after the cursor
+  std::int64_t quarantined_until_ms = 0; // unix ms; 0 = not quarantined
+};
+
+// One entry of a hook's stream, with the subscriber's JSON envelope built by the store.
+struct outbox_event {
+  std::int64_t seq = 0;
+  std::int64_t event_id = 0;
+  std::int64_t emitted_at_ms = 0; // unix ms of emit (for commit->delivery latency)
+  std::string body;               // {"type":..,"timestamp":..,"data":..}
+};
+
+// A partition lease as granted to this node; epoch fences writes made under it.
+struct lease_grant {
+  int partition = 0;
+  std::int64_t epoch = 0;
+};
+
+// "Hook delivered through seq", made under the lease (partition, epoch).
+struct cursor_update {
+  std::int64_t hook_id = 0;
+  int partition = 0;
+  std::int64_t epoch = 0;
+  std::int64_t seq = 0;
+};
+
+struct dead_letter_request {
+  cursor_update at;  // the parked event's seq; the cursor moves past it
+  int attempts = 0;
+  std::string error;
+};
+
+// A delivery failure worth showing in courier.hook_status.
+struct failure_report {
+  cursor_update at; // seq = the failing (head) event
+  int attempts = 0;
+  std::string error;
+};
+
+} // namespace courier

@@ -1,0 +1,141 @@
+// The --config file format: key = value lines, comments, quoting, and its errors.
+#include "config_test_support.hpp"
+
+namespace courier::config {
+namespace {
+
+using namespace std::chrono_literals;
+using test::load_error;
+using test::load_with;
+using test::temp_dir;
+using ms = std::chrono::milliseconds;
+
+node_config load_file(const temp_dir& dir, const std::string& content) {
+  return load_with({"--config", dir.write("c.toml", content)});
+}
+
+config_error file_error(const temp_dir& dir, const std::string& content) {
+  return load_error({"--config", dir.write("c.toml", content)});
+}
+
+TEST(config_file, parses_every_kind_of_value) {
+  temp_dir dir;
+  // No environment: COURIER_DB would otherwise override the file's db.
+  const std::string path = dir.write("c.toml", R"(# Courier node
+db = "postgres://u:p@db.internal/courier"
+node_id = node-1
+partitions = 64
+admin_listen = "[::1]:9000"
+allow_private_targets = true
+http_timeout_ms = 2500
+retry_schedule = "100ms, 1s, 2m"
+poison_policy = dead_letter
+log_format = json
+log_level = debug
+lease_tick_ms = 250ms
+)");
+  const node_config c = load_with({"--config", path}, {});
+  EXPECT_EQ(c.db, "postgres://u:p@db.internal/courier");
+  EXPECT_EQ(c.node_id, "node-1");
+  EXPECT_EQ(c.partitions, 64);
+  EXPECT_EQ(c.admin_listen, "[::1]:9000");
+  EXPECT_TRUE(c.allow_private_targets);
+  EXPECT_EQ(c.http_timeout, 2500ms);
+  EXPECT_EQ(c.retry_schedule, (std::vector<ms>{100ms, 1s, 2min}));
+  EXPECT_EQ(c.poison, poison_policy::dead_letter);
+  EXPECT_EQ(c.log_format, "json");
+  EXPECT_EQ(c.log_level, "debug");
+  EXPECT_EQ(c.lease_tick, 250ms);
+}
+
+TEST(config_file, comments_blank_lines_and_whitespace) {
+  temp_dir dir;
+  const node_config c = load_file(dir, "\n   # indented comment\n\t\n"
+                                       "  partitions=7   # trailing comment\n"
+                                       "max_in_flight   =   9#tight comment\n");
+  EXPECT_EQ(c.partitions, 7);
+  EXPECT_EQ(c.max_in_flight, 9);
+}
+
+TEST(config_file, hash_inside_quotes_is_not_a_comment) {
+  temp_dir dir;
+  const node_config c = load_file(dir, "admin_token = \"ab#cd\" # the token\n");
+  EXPECT_EQ(c.admin_token, "ab#cd");
+}
+
+TEST(config_file, escapes_in_basic_strings) {
+  temp_dir dir;
+  const node_config c = load_file(dir, R"(admin_token = "a\"b\\c")"
+                                       "\n");
+  EXPECT_EQ(c.admin_token, "a\"b\\c");
+}
+
+TEST(config_file, literal_strings_and_empty_strings) {
+  temp_dir dir;
+  const node_config c = load_file(dir, "admin_token = 'x\\y'\nca_file = \"\"\n");
+  EXPECT_EQ(c.admin_token, "x\\y");
+  EXPECT_EQ(c.ca_file, "");
+}
+
+TEST(config_file, crlf_and_byte_order_mark) {
+  temp_dir dir;
+  const node_config c = load_file(dir, "\xEF\xBB\xBFpartitions = 5\r\nnode_id = \"n\"\r\n");
+  EXPECT_EQ(c.partitions, 5);
+  EXPECT_EQ(c.node_id, "n");
+}
+
+TEST(config_file, no_trailing_newline) {
+  temp_dir dir;
+  EXPECT_EQ(load_file(dir, "partitions = 3").partitions, 3);
+}
+
+TEST(config_file, unknown_key_is_an_error) {
+  temp_dir dir;
+  const config_error e = file_error(dir, "partitions = 3\nfrobnicate = 1\n");
+  EXPECT_EQ(e.key, "frobnicate");
+  EXPECT_NE(std::string(e.what()).find("unknown key"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("line 2"), std::string::npos) << e.what();
+}
+
+TEST(config_file, duplicate_key_is_an_error) {
+  temp_dir dir;
+  const config_error e = file_error(dir, "partitions = 3\n\npartitions = 4\n");
+  EXPECT_EQ(e.key, "partitions");
+  EXPECT_NE(std::string(e.what()).find("line 1 and"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("line 3"), std::string::npos) << e.what();
+}
+
+TEST(config_file, syntax_errors_name_file_and_line) {
+  struct syntax_case {
+    const char* content;
+    const char* message;
+  };
+  const syntax_case cases[] = {
+      {"partitions = 3\n\njust words\n", "line 3: expected key = value"},
+      {"[section]\n", "line 1: tables are not supported"},
+      {"partitions =\n", "line 1: missing value"},
+      {"partitions = # nothing\n", "line 1: missing value"},
+      {" = 3\n", "line 1: expected key = value"},
+      {"two words = 3\n", "line 1: expected key = value"},
+      {"admin_token = \"open\n", "line 1: unterminated string"},
+      {"admin_token = 'open\n", "line 1: unterminated string"},
+      {"admin_token = \"a\\qb\"\n", "line 1: unsupported escape"},
+      {"admin_token = \"a\" b\n", "line 1: unexpected text after the closing quote"},
+  };
+  temp_dir dir;
+  for (const auto& c : cases) {
+    const std::string path = dir.write("c.toml", c.content);
+    const config_error e = load_error({"--config", path});
+    EXPECT_EQ(e.key, "config") << c.content;
+    EXPECT_EQ(std::string(e.what()).rfind("config file " + path + " " + c.message, 0), 0u)
+        << "content: " << c.content << "\nmessage: " << e.what();
+  }
+}
+
+TEST(config_file, empty_file_is_fine) {
+  temp_dir dir;
+  EXPECT_EQ(load_file(dir, "").partitions, 256);
+}
+
+} // namespace
+} // namespace courier::config
