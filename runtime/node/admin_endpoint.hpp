@@ -21,6 +21,7 @@ public:
                  std::shared_ptr<lease_clock> clock);
   void start();
   void stop() { server_.stop(); }
+  unsigned short port() const { return server_.port(); }
 
 private:
   net::admin_response handle(const net::admin_request& req) const;

@@ -14,12 +14,9 @@ void check_cluster_settings(const std::string& conninfo, int partitions, int wai
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{wait_seconds};
   for (int attempt = 1;; ++attempt) {
     try {
+      auto version = installed_schema_version(conninfo);
       pqxx::connection conn{conninfo};
       pqxx::nontransaction tx{conn};
-      auto version = tx.exec(
-        "SELECT CASE WHEN to_regclass('courier.schema_migrations') IS NULL THEN 0 "
-        "ELSE (SELECT coalesce(max(version), 0) FROM courier.schema_migrations) END")[0][0]
-                       .as<int>();
       if (version < latest_schema_version())
         throw startup_error{1, "database schema is at version " + std::to_string(version) +
                                  ", this node needs " + std::to_string(latest_schema_version()) +

@@ -84,6 +84,7 @@ int run_node(const config::node_config& cfg) {
     std::_Exit(2);
   }
   log->info("node {} started: {}", cfg.node_id, config::describe(cfg));
+  log->info("admin endpoint on port {} (/healthz, /readyz, /metrics)", admin.port());
 
   std::thread signal_waiter{[&system, supervisor, signals, grace = cfg.shutdown_grace, log] {
     int sig = 0;

@@ -49,7 +49,7 @@ const rejection rejections[] = {
     {{"--partitions", "1e3"}, "partitions", "got '1e3'"},
     {{"--partitions", "99999999999999999999"}, "partitions", "from 1 to 65536"},
     {{"--admin_listen", "8480"}, "admin_listen", "expected host:port"},
-    {{"--admin_listen", "127.0.0.1:0"}, "admin_listen", "got '127.0.0.1:0'"},
+    {{"--admin_listen", "127.0.0.1:70000"}, "admin_listen", "got '127.0.0.1:70000'"},
     {{"--admin_listen", "127.0.0.1:65536"}, "admin_listen", "got '127.0.0.1:65536'"},
     {{"--admin_listen", "127.0.0.1:"}, "admin_listen", "host:port"},
     {{"--admin_listen", ":8480"}, "admin_listen", "host:port"},

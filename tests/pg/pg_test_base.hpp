@@ -1,0 +1,58 @@
+#pragma once
+// Shared set-up of the Postgres-backed tests: a fresh migrated database per test on
+// the process-wide throwaway cluster, a subscriber on 127.0.0.1, and a node harness.
+#include "tests/support/emitter.hpp"
+#include "tests/support/node_harness.hpp"
+#include "tests/support/pg_instance.hpp"
+#include "tests/support/subscriber.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+
+namespace courier::test {
+
+using namespace std::chrono_literals;
+
+class pg_test : public ::testing::Test {
+protected:
+  void SetUp() override {
+    db_ = pg_instance::shared().create_database("t");
+    nodes_ = std::make_unique<node_harness>(db_);
+  }
+
+  void TearDown() override {
+    if (HasFailure())
+      for (const auto& id : started_)
+        if (nodes_->has(id))
+          std::cerr << "---- log of " << id << " ----\n"
+                    << nodes_->node(id).log().substr(0, 20000) << "\n";
+  }
+
+  courierd_process& start_node(const std::string& id, std::vector<std::string> extra = {}) {
+    started_.push_back(id);
+    return nodes_->start(id, std::move(extra));
+  }
+
+  // Creates a hook on the subscriber's path /h/<name>.
+  std::int64_t hook(const std::string& name, const std::vector<std::string>& types = {"*"}) {
+    secrets_[name] = random_secret();
+    return create_hook(db_, sub_.url_for(name), secrets_[name], types);
+  }
+
+  bool delivered_through(const std::string& name, std::int64_t seq,
+                         std::chrono::milliseconds timeout = 30s) {
+    return sub_.wait_for([&] { return sub_.contiguous_seq(name) >= seq; }, timeout);
+  }
+
+  std::int64_t scalar(const std::string& sql) { return nodes_->scalar_int(sql); }
+
+  std::string db_;
+  subscriber sub_;
+  std::unique_ptr<node_harness> nodes_;
+  std::map<std::string, std::string> secrets_;
+  std::vector<std::string> started_;
+};
+
+} // namespace courier::test

@@ -1,0 +1,386 @@
+#include "tests/support/pg_instance.hpp"
+
+#include "tests/support/command.hpp"
+#include "tests/support/spawn.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+
+#include <arpa/inet.h>
+#include <linux/magic.h>
+#include <netinet/in.h>
+#include <pqxx/pqxx>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+namespace courier::test {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr const char* preferred_bin_dir = "/usr/lib/postgresql/15/bin";
+
+bool is_root() {
+  return ::geteuid() == 0;
+}
+
+bool executable(const std::string& path) {
+  return ::access(path.c_str(), X_OK) == 0;
+}
+
+// True when nothing listens on (or holds) 127.0.0.1:port right now.
+bool port_free(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    return false;
+  }
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// Ports 20000-29999 in a pid-dependent order, so parallel test binaries rarely collide.
+std::vector<int> candidate_ports() {
+  std::vector<int> ports;
+  const int offset = static_cast<int>((static_cast<long>(::getpid()) * 7919) % 10000);
+  for (int i = 0; i < 10000 && ports.size() < 8; ++i) {
+    int port = 20000 + (offset + i * 613) % 10000;
+    if (port_free(port)) {
+      ports.push_back(port);
+    }
+  }
+  return ports;
+}
+
+std::string database_name(const std::string& prefix, int n) {
+  std::string name;
+  for (char c : prefix) {
+    char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    name += (std::isalnum(static_cast<unsigned char>(l)) || l == '_') ? l : '_';
+  }
+  if (name.empty() || !std::isalpha(static_cast<unsigned char>(name[0]))) {
+    name = "db_" + name;
+  }
+  std::string suffix = "_" + std::to_string(::getpid()) + "_" + std::to_string(n);
+  name = name.substr(0, 63 - suffix.size()) + suffix;
+  return name;
+}
+
+// Guards against pid reuse: only a postgres process started on `data_dir` qualifies.
+bool is_postmaster_of(long pid, const std::string& data_dir) {
+  std::string cmdline = detail::read_file("/proc/" + std::to_string(pid) + "/cmdline");
+  return cmdline.find("postgres") != std::string::npos &&
+         cmdline.find(data_dir) != std::string::npos;
+}
+
+void kill_postmaster(const std::string& data_dir) {
+  std::ifstream pid_file(data_dir + "/postmaster.pid");
+  long pid = 0;
+  if (!(pid_file >> pid) || pid <= 0 || !is_postmaster_of(pid, data_dir)) {
+    return;
+  }
+  ::kill(static_cast<pid_t>(pid), SIGQUIT); // immediate shutdown, children included
+  for (int i = 0; i < 500 && ::kill(static_cast<pid_t>(pid), 0) == 0; ++i) {
+    ::usleep(10000);
+  }
+  if (is_postmaster_of(pid, data_dir)) {
+    ::kill(static_cast<pid_t>(pid), SIGKILL);
+  }
+}
+
+// Where cluster dirs live: $COURIER_TEST_PG_ROOT, else /dev/shm when it is a roomy
+// tmpfs (initdb and CREATE DATABASE run 3-4x faster there than on disk), else /tmp.
+std::string cluster_root() {
+  if (const char* root = std::getenv("COURIER_TEST_PG_ROOT"); root != nullptr && *root != 0) {
+    return root;
+  }
+  struct statvfs vfs {};
+  struct statfs fs_info {};
+  constexpr unsigned long long min_free = 2ULL << 30;
+  if (::statfs("/dev/shm", &fs_info) == 0 && fs_info.f_type == TMPFS_MAGIC &&
+      ::statvfs("/dev/shm", &vfs) == 0 &&
+      static_cast<unsigned long long>(vfs.f_bavail) * vfs.f_frsize >= min_free &&
+      ::access("/dev/shm", W_OK) == 0) {
+    return "/dev/shm";
+  }
+  return "/tmp";
+}
+
+} // namespace
+
+pg_instance& pg_instance::shared() {
+  static std::mutex mutex;
+  static std::unique_ptr<pg_instance> instance;
+  static std::string failure;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (instance) {
+    return *instance;
+  }
+  if (!failure.empty()) {
+    throw std::runtime_error(failure);
+  }
+  try {
+    instance = std::make_unique<pg_instance>();
+  } catch (const std::exception& e) {
+    failure = e.what();
+    throw;
+  }
+  return *instance;
+}
+
+std::string pg_instance::bin_dir() {
+  if (executable(std::string(preferred_bin_dir) + "/pg_ctl")) {
+    return preferred_bin_dir;
+  }
+  auto config = run_command({"pg_config", "--bindir"}, 10s);
+  if (config.exit_code == 0) {
+    std::string dir = config.output.substr(0, config.output.find('\n'));
+    if (executable(dir + "/pg_ctl") && executable(dir + "/initdb")) {
+      return dir;
+    }
+  }
+  std::string best;
+  int best_version = -1;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
+    std::string name = entry.path().filename().string();
+    int version = std::atoi(name.c_str());
+    std::string dir = entry.path().string() + "/bin";
+    if (version > best_version && executable(dir + "/pg_ctl")) {
+      best = dir;
+      best_version = version;
+    }
+  }
+  if (best.empty()) {
+    throw std::runtime_error("pg_instance: no PostgreSQL server binaries (tried " +
+                             std::string(preferred_bin_dir) +
+                             ", pg_config --bindir, /usr/lib/postgresql/*/bin)");
+  }
+  return best;
+}
+
+std::vector<std::string> pg_instance::as_postgres(std::vector<std::string> argv) const {
+  if (!is_root()) {
+    return argv;
+  }
+  if (executable("/usr/sbin/runuser") || executable("/sbin/runuser") ||
+      executable("/usr/bin/runuser")) {
+    argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
+    return argv;
+  }
+  return {"su", "postgres", "-s", "/bin/sh", "-c", shell_quote(argv)};
+}
+
+std::string pg_instance::pg_ctl(const std::vector<std::string>& args, int* exit_code) const {
+  std::vector<std::string> argv{bin_dir_ + "/pg_ctl", "-D", data_dir_};
+  argv.insert(argv.end(), args.begin(), args.end());
+  command_options options;
+  options.timeout = 90s;
+  options.cwd = dir_;
+  auto result = run_command(as_postgres(argv), options);
+  *exit_code = result.exit_code;
+  return result.output;
+}
+
+pg_instance::pg_instance() : bin_dir_(bin_dir()), owner_pid_(::getpid()) {
+  const std::string root = cluster_root();
+  reap_stale_clusters(root);
+  dir_ = detail::make_temp_dir("courier-pg-", root);
+  data_dir_ = dir_ + "/data";
+  log_path_ = dir_ + "/log";
+  std::ofstream(dir_ + "/owner.pid") << ::getpid() << "\n";
+  try {
+    if (::mkdir(data_dir_.c_str(), 0700) != 0) {
+      throw std::runtime_error("pg_instance: cannot create " + data_dir_);
+    }
+    if (is_root()) {
+      const passwd* pw = ::getpwnam("postgres");
+      if (pw == nullptr) {
+        throw std::runtime_error("pg_instance: running as root but there is no `postgres` user "
+                                 "to run the server as (PostgreSQL refuses root)");
+      }
+      if (::chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0 ||
+          ::chown(data_dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
+        throw std::runtime_error("pg_instance: cannot chown " + dir_ + " to postgres");
+      }
+    }
+    command_options options;
+    options.timeout = 120s;
+    options.cwd = dir_;
+    auto init = run_command(as_postgres({bin_dir_ + "/initdb", "-D", data_dir_, "-U", "postgres",
+                                         "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"}),
+                            options);
+    if (init.exit_code != 0) {
+      throw std::runtime_error("pg_instance: initdb failed (exit " +
+                               std::to_string(init.exit_code) + "):\n" +
+                               detail::tail_lines(init.output, 40));
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    start_locked(true);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    throw;
+  }
+}
+
+pg_instance::~pg_instance() {
+  if (::getpid() != owner_pid_) {
+    return; // a forked child exiting normally must not tear down the parent's cluster
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  stop_locked();
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+void pg_instance::start_locked(bool any_port) {
+  std::vector<int> ports = any_port ? candidate_ports() : std::vector<int>{port_};
+  std::string last_error = "no free port in 20000-29999";
+  for (int port : ports) {
+    // synchronous_commit stays on: with fsync=off a commit costs only a write() to the
+    // page cache, and an immediate stop (a crash) then loses no acknowledged commit.
+    // With it off, commits from the last ~600 ms vanish on restart() and at-least-once
+    // tests would blame courier.
+    std::string options = "-p " + std::to_string(port) + " -k " + dir_ +
+                          " -c listen_addresses=127.0.0.1 -c fsync=off"
+                          " -c full_page_writes=off"
+                          " -c max_connections=300 -c shared_buffers=256MB"
+                          " -c max_locks_per_transaction=256";
+    int code = 0;
+    std::string out = pg_ctl({"-l", log_path_, "-w", "-t", "60", "-o", options, "start"}, &code);
+    if (code == 0) {
+      port_ = port;
+      running_ = true;
+      return;
+    }
+    std::string log = detail::read_file(log_path_);
+    last_error = "pg_ctl start on port " + std::to_string(port) + " failed (exit " +
+                 std::to_string(code) + "):\n" + detail::tail_lines(out, 10) +
+                 "\n--- server log (" + log_path_ + ") ---\n" + detail::tail_lines(log, 30);
+    int ignored = 0;
+    pg_ctl({"-m", "immediate", "-w", "stop"}, &ignored); // in case it half-started
+    bool bind_problem = log.find("could not bind") != std::string::npos ||
+                        log.find("already in use") != std::string::npos;
+    if (!bind_problem) {
+      break;
+    }
+  }
+  throw std::runtime_error("pg_instance: " + last_error);
+}
+
+void pg_instance::stop_locked() {
+  if (!running_) {
+    return;
+  }
+  int code = 0;
+  pg_ctl({"-m", "immediate", "-w", "-t", "60", "stop"}, &code);
+  if (code != 0) {
+    kill_postmaster(data_dir_); // pg_ctl could not do it
+  }
+  running_ = false;
+}
+
+void pg_instance::restart() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stop_locked();
+  start_locked(false);
+}
+
+void pg_instance::stop() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stop_locked();
+}
+
+void pg_instance::start() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!running_) {
+    start_locked(false);
+  }
+}
+
+bool pg_instance::running() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return running_;
+}
+
+std::string pg_instance::url(const std::string& db) const {
+  return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + db;
+}
+
+std::string pg_instance::log_tail(std::size_t lines) const {
+  return detail::tail_lines(detail::read_file(log_path_), lines);
+}
+
+std::string pg_instance::create_database(const std::string& prefix, bool migrate) {
+  const std::string name = database_name(prefix, next_db_++);
+  exec_scalar(url(), "CREATE DATABASE \"" + name + "\"");
+  const std::string db_url = url(name);
+  if (!migrate) {
+    return db_url;
+  }
+  if (!courierctl_available()) {
+    throw std::runtime_error("pg_instance: cannot migrate " + name + ": " + courierctl_path() +
+                             " is not built");
+  }
+  auto result = run_command({courierctl_path(), "migrate", "--db", db_url}, 120s);
+  if (result.exit_code != 0) {
+    throw std::runtime_error("courierctl migrate --db " + db_url + " failed (exit " +
+                             std::to_string(result.exit_code) +
+                             (result.timed_out ? ", timed out" : "") + "):\n" + result.output);
+  }
+  return db_url;
+}
+
+std::string pg_instance::exec_scalar(const std::string& db_url, const std::string& sql) {
+  pqxx::connection conn(db_url);
+  pqxx::nontransaction tx(conn);
+  pqxx::result rows = tx.exec(sql);
+  if (rows.empty() || rows.columns() == 0 || rows[0][0].is_null()) {
+    return {};
+  }
+  return rows[0][0].c_str();
+}
+
+std::string pg_instance::courierctl_path() {
+  return std::string(COURIER_BINARY_DIR) + "/courierctl";
+}
+
+bool pg_instance::courierctl_available() {
+  return executable(courierctl_path());
+}
+
+// Clusters left behind by a test process that was killed (no destructor ran).
+void pg_instance::reap_stale_clusters(const std::string& root) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("courier-pg-", 0) != 0) {
+      continue;
+    }
+    long owner = 0;
+    std::ifstream(entry.path() / "owner.pid") >> owner;
+    if (owner <= 0 || ::kill(static_cast<pid_t>(owner), 0) == 0 || errno != ESRCH) {
+      continue; // alive, not ours to judge, or still being set up
+    }
+    kill_postmaster((entry.path() / "data").string());
+    fs::remove_all(entry.path(), ec);
+  }
+}
+
+} // namespace courier::test

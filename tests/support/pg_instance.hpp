@@ -1,0 +1,69 @@
+#pragma once
+// pg_instance owns a throwaway PostgreSQL cluster (data dir, log and socket in one
+// courier-pg-* dir under /dev/shm or /tmp) run as the `postgres` OS user when root.
+// Thread-safe: start/stop/restart are serialized; URLs and queries from any thread.
+#include <atomic>
+#include <cstddef>
+#include <mutex>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace courier::test {
+
+class pg_instance {
+public:
+  // One cluster per test process, started on first use and stopped (immediate mode,
+  // data removed) at exit. Throws std::runtime_error, with the server log tail, when
+  // the cluster cannot start; later calls rethrow the same message without retrying.
+  static pg_instance& shared();
+
+  pg_instance(); // initdb + start; throws std::runtime_error
+  ~pg_instance();
+  pg_instance(const pg_instance&) = delete;
+  pg_instance& operator=(const pg_instance&) = delete;
+
+  // postgresql://postgres@127.0.0.1:PORT/<db> (trust authentication).
+  std::string url(const std::string& db = "postgres") const;
+
+  // A new uniquely named database (<prefix>_<pid>_<n>), migrated with
+  // `courierctl migrate --db <url>` unless migrate is false; returns its URL.
+  // Throws std::runtime_error with courierctl's output when migration fails.
+  std::string create_database(const std::string& prefix = "courier", bool migrate = true);
+
+  void restart(); // stop -m immediate, then start on the same port
+  void stop();    // stop -m immediate (server down until start())
+  void start();   // on the same port; throws with the log tail on failure
+  bool running() const;
+
+  int port() const { return port_; }
+  const std::string& dir() const { return dir_; }
+  std::string log_tail(std::size_t lines = 40) const;
+
+  // First column of the first row as text ("" for no row or NULL). Runs outside a
+  // transaction block, so CREATE DATABASE and the like work.
+  static std::string exec_scalar(const std::string& db_url, const std::string& sql);
+
+  static std::string courierctl_path(); // COURIER_BINARY_DIR/courierctl
+  static bool courierctl_available();
+  static std::string bin_dir(); // PostgreSQL server binaries; throws when none is found
+
+private:
+  std::vector<std::string> as_postgres(std::vector<std::string> argv) const;
+  std::string pg_ctl(const std::vector<std::string>& args, int* exit_code) const;
+  void start_locked(bool any_port);
+  void stop_locked();
+  static void reap_stale_clusters(const std::string& root);
+
+  mutable std::mutex mutex_;
+  std::string bin_dir_;
+  std::string dir_;
+  std::string data_dir_;
+  std::string log_path_;
+  int port_ = 0;
+  bool running_ = false;
+  pid_t owner_pid_ = 0;
+  std::atomic<int> next_db_{0};
+};
+
+} // namespace courier::test
