@@ -103,21 +103,21 @@ caf::behavior flusher_behavior(flusher_actor* self, std::shared_ptr<const node_c
   self->state.supervisor = std::move(supervisor);
   self->state.log = logger("store");
   return {
-    [=](advance_atom, const cursor_update& u) {
-      merge(self->state, u);
-      schedule(self, self->state.ctx->cfg.cursor_flush_interval);
-    },
-    [=](tick_atom) {
-      self->state.tick_scheduled = false;
-      write(self);
-    },
-    [=](committed_atom, outcome<std::vector<std::int64_t>>& r) { on_committed(self, r); },
-    [=](flush_atom) {
-      auto rp = self->make_response_promise();
-      self->state.waiting_next.push_back(rp);
-      write(self);
-      return rp;
-    },
+      [=](advance_atom, const cursor_update& u) {
+        merge(self->state, u);
+        schedule(self, self->state.ctx->cfg.cursor_flush_interval);
+      },
+      [=](tick_atom) {
+        self->state.tick_scheduled = false;
+        write(self);
+      },
+      [=](committed_atom, outcome<std::vector<std::int64_t>>& r) { on_committed(self, r); },
+      [=](flush_atom) {
+        auto rp = self->make_response_promise();
+        self->state.waiting_next.push_back(rp);
+        write(self);
+        return rp;
+      },
   };
 }
 

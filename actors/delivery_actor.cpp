@@ -17,8 +17,8 @@ constexpr std::size_t refill_below = 32; // prefetch the next batch when this fe
 
 std::int64_t unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 bool is_power_of_two(int n) {
@@ -81,7 +81,9 @@ net::http_request build_request(delivery_state& st, const outbox_event& ev) {
                  {"courier-attempt", std::to_string(st.head_attempts + 1)},
                  {"user-agent", st.args.ctx->user_agent}};
   auto fence = st.args.fence;
-  req.may_send = [fence] { return fence->open(); };
+  req.may_send = [fence] {
+    return fence->open();
+  };
   return req;
 }
 
@@ -113,7 +115,7 @@ void try_send(delivery_actor* self) {
   auto metrics = st.args.ctx->metrics;
   st.args.ctx->http->send(std::move(req), [me, seq, started, metrics](net::http_result r) {
     metrics->attempt_duration().Observe(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     caf::anon_send(me, http_done_atom::value, seq, std::move(r));
   });
 }
@@ -139,7 +141,7 @@ void on_success(delivery_actor* self) {
   st.metrics.head_attempts->Set(0);
   st.metrics.delivered->Increment();
   st.args.ctx->metrics->delivery_latency().Observe(
-    std::max<double>(0.0, static_cast<double>(unix_ms() - ev.emitted_at_ms) / 1000.0));
+      std::max<double>(0.0, static_cast<double>(unix_ms() - ev.emitted_at_ms) / 1000.0));
   self->send(st.args.flusher, advance_atom::value, position(st, ev.seq));
 }
 
@@ -179,110 +181,111 @@ void on_failure(delivery_actor* self, const net::http_result& r) {
     st.log->warn("hook {} blocked on seq {}: attempt {} failed ({}); next try in {} ms",
                  st.args.hook.id, seq, st.head_attempts, error, delay.count());
     st.args.ctx->db->record_failure({position(st, seq), st.head_attempts, error},
-                                    [](outcome<bool>) {});
+                                    log_if_failed(st.log, "recording a delivery failure"));
   }
   schedule_send(self, delay);
 }
 
 caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
   auto& st = self->state;
+  self->set_exception_handler(exception_to_error);
   st.log = logger("dispatch");
   st.metrics = args.ctx->metrics->for_hook(args.hook.id);
   st.fetched_through = args.hook.delivered_seq;
   st.head_attempts = args.hook.head_attempts;
   st.metrics.head_attempts->Set(st.head_attempts);
-  st.rng.seed(static_cast<std::uint64_t>(args.hook.id) ^
-              static_cast<std::uint64_t>(unix_ms()));
+  st.rng.seed(static_cast<std::uint64_t>(args.hook.id) ^ static_cast<std::uint64_t>(unix_ms()));
   st.args = std::move(args);
   fetch(self);
   return {
-    [=](wake_atom) {
-      auto& st = self->state;
-      st.more_available = true;
-      if (!st.fetching && st.buffer.size() < refill_below)
-        fetch(self);
-    },
-    [=](fetched_atom, outcome<std::vector<outbox_event>>& result) {
-      auto& st = self->state;
-      st.fetching = false;
-      if (!result.ok()) // the store failed us: crash, be restarted from the cursor
-        return self->quit(caf::make_error(caf::sec::runtime_error,
-                                          "fetching events: " + result.error->message));
-      auto full = result.value.size() >= static_cast<std::size_t>(st.args.ctx->fetch_batch);
-      st.more_available = st.more_available || full;
-      for (auto& ev : result.value) {
-        if (ev.seq <= st.fetched_through)
-          continue;
-        st.fetched_through = ev.seq;
-        st.buffer.push_back(std::move(ev));
-      }
-      try_send(self);
-      if (st.more_available && st.buffer.size() < refill_below)
-        fetch(self);
-    },
-    [=](send_atom) {
-      self->state.retry_scheduled = false;
-      try_send(self);
-    },
-    [=](http_done_atom, std::int64_t seq, net::http_result& r) {
-      auto& st = self->state;
-      st.in_flight = false;
-      if (st.buffer.empty() || st.buffer.front().seq != seq)
-        return; // cannot happen: one request at a time; ignore defensively
-      if (r.failure == net::http_failure::fenced || r.failure == net::http_failure::shutdown) {
+      [=](wake_atom) {
+        auto& st = self->state;
+        st.more_available = true;
+        if (!st.fetching && st.buffer.size() < refill_below)
+          fetch(self);
+      },
+      [=](fetched_atom, outcome<std::vector<outbox_event>>& result) {
+        auto& st = self->state;
+        st.fetching = false;
+        if (!result.ok()) // the store failed us: crash, be restarted from the cursor
+          return self->quit(caf::make_error(caf::sec::runtime_error,
+                                            "fetching events: " + result.error->message));
+        auto full = result.value.size() >= static_cast<std::size_t>(st.args.ctx->fetch_batch);
+        st.more_available = st.more_available || full;
+        for (auto& ev : result.value) {
+          if (ev.seq <= st.fetched_through)
+            continue;
+          st.fetched_through = ev.seq;
+          st.buffer.push_back(std::move(ev));
+        }
+        try_send(self);
+        if (st.more_available && st.buffer.size() < refill_below)
+          fetch(self);
+      },
+      [=](send_atom) {
+        self->state.retry_scheduled = false;
+        try_send(self);
+      },
+      [=](http_done_atom, std::int64_t seq, net::http_result& r) {
+        auto& st = self->state;
+        st.in_flight = false;
+        if (st.buffer.empty() || st.buffer.front().seq != seq)
+          return; // cannot happen: one request at a time; ignore defensively
+        if (r.failure == net::http_failure::fenced || r.failure == net::http_failure::shutdown) {
+          if (st.stopping)
+            return self->quit();
+          return schedule_send(self, std::chrono::milliseconds{100}); // not an attempt
+        }
+        if (r.failure == net::http_failure::none && r.status >= 200 && r.status < 300) {
+          on_success(self);
+        } else if (r.failure == net::http_failure::none && r.status == 410) {
+          st.log->warn("hook {} answered 410 Gone: disabling it", st.args.hook.id);
+          // Stop only once the hook is durably disabled, so the partition actor,
+          // reloading after we exit, cannot see it active and start us again.
+          st.stopping = true;
+          caf::actor me = caf::actor_cast<caf::actor>(self);
+          st.args.ctx->db->disable_hook(
+              st.args.hook.id, "subscriber answered 410 Gone",
+              [me](outcome<bool>) { caf::anon_send(me, stop_atom::value); });
+          return;
+        } else {
+          on_failure(self, r);
+        }
         if (st.stopping)
           return self->quit();
-        return schedule_send(self, std::chrono::milliseconds{100}); // not an attempt
-      }
-      if (r.failure == net::http_failure::none && r.status >= 200 && r.status < 300) {
-        on_success(self);
-      } else if (r.failure == net::http_failure::none && r.status == 410) {
-        st.log->warn("hook {} answered 410 Gone: disabling it", st.args.hook.id);
-        // Stop only once the hook is durably disabled, so the partition actor,
-        // reloading after we exit, cannot see it active and start us again.
+        try_send(self);
+      },
+      [=](parked_atom, std::int64_t seq, outcome<bool>& r) {
+        auto& st = self->state;
+        st.in_flight = false;
+        if (!r.ok())
+          return self->quit(caf::make_error(caf::sec::runtime_error,
+                                            "parking a dead letter: " + r.error->message));
+        if (!r.value) { // fenced: the partition has a new owner
+          st.args.ctx->metrics->fenced_writes().Increment();
+          st.stopping = true;
+          return self->quit();
+        }
+        if (!st.buffer.empty() && st.buffer.front().seq == seq)
+          st.buffer.pop_front();
+        st.head_attempts = 0;
+        st.metrics.head_attempts->Set(0);
+        st.metrics.dead_lettered->Increment();
+        if (st.stopping)
+          return self->quit();
+        try_send(self);
+      },
+      [=](spec_atom, hook_spec& spec) {
+        auto& hook = self->state.args.hook;
+        hook.url = std::move(spec.url);
+        hook.secrets = std::move(spec.secrets);
+      },
+      [=](stop_atom) {
+        auto& st = self->state;
         st.stopping = true;
-        caf::actor me = caf::actor_cast<caf::actor>(self);
-        st.args.ctx->db->disable_hook(st.args.hook.id, "subscriber answered 410 Gone",
-                                      [me](outcome<bool>) { caf::anon_send(me, stop_atom::value); });
-        return;
-      } else {
-        on_failure(self, r);
-      }
-      if (st.stopping)
-        return self->quit();
-      try_send(self);
-    },
-    [=](parked_atom, std::int64_t seq, outcome<bool>& r) {
-      auto& st = self->state;
-      st.in_flight = false;
-      if (!r.ok())
-        return self->quit(caf::make_error(caf::sec::runtime_error,
-                                          "parking a dead letter: " + r.error->message));
-      if (!r.value) { // fenced: the partition has a new owner
-        st.args.ctx->metrics->fenced_writes().Increment();
-        st.stopping = true;
-        return self->quit();
-      }
-      if (!st.buffer.empty() && st.buffer.front().seq == seq)
-        st.buffer.pop_front();
-      st.head_attempts = 0;
-      st.metrics.head_attempts->Set(0);
-      st.metrics.dead_lettered->Increment();
-      if (st.stopping)
-        return self->quit();
-      try_send(self);
-    },
-    [=](spec_atom, hook_spec& spec) {
-      auto& hook = self->state.args.hook;
-      hook.url = std::move(spec.url);
-      hook.secrets = std::move(spec.secrets);
-    },
-    [=](stop_atom) {
-      auto& st = self->state;
-      st.stopping = true;
-      if (!st.in_flight)
-        self->quit();
-    },
+        if (!st.in_flight)
+          self->quit();
+      },
   };
 }
 

@@ -110,7 +110,7 @@ void balance(keeper_actor* self, const cluster_view& view) {
     auto candidates = view.unowned;
     std::shuffle(candidates.begin(), candidates.end(), st.rng);
     candidates.resize(
-      std::min(candidates.size(), static_cast<std::size_t>(target - st.held.size())));
+        std::min(candidates.size(), static_cast<std::size_t>(target - st.held.size())));
     auto grants = st.leases->acquire(candidates);
     for (const auto& g : grants) {
       st.held[g.partition] = g.epoch;
@@ -165,37 +165,37 @@ caf::behavior keeper_behavior(keeper_actor* self, std::shared_ptr<const node_con
   st.log = logger("lease");
   self->send(self, tick_atom::value);
   return {
-    [=](tick_atom) { tick(self); },
-    [=](released_atom, int partition) {
-      auto& st = self->state;
-      st.releasing.erase(partition);
-      if (st.held.erase(partition) == 0)
-        return finish_drain_if_done(self);
-      try {
-        st.leases->release({partition});
-        st.log->debug("released partition {}", partition);
-      } catch (const lease_error& e) {
-        lose_everything(self, e.what());
-      }
-      st.ctx->metrics->partitions_held().Set(static_cast<double>(st.held.size()));
-      finish_drain_if_done(self);
-    },
-    [=](drain_atom) {
-      auto& st = self->state;
-      if (st.draining)
-        return;
-      st.draining = true;
-      st.log->info("draining: handing over {} partitions", st.held.size());
-      try {
-        if (st.leases->is_open())
-          st.leases->mark_stopping();
-      } catch (const lease_error& e) {
-        lose_everything(self, e.what());
-      }
-      for (auto& [p, epoch] : st.held)
-        request_release(self, p);
-      finish_drain_if_done(self);
-    },
+      [=](tick_atom) { tick(self); },
+      [=](released_atom, int partition) {
+        auto& st = self->state;
+        st.releasing.erase(partition);
+        if (st.held.erase(partition) == 0)
+          return finish_drain_if_done(self);
+        try {
+          st.leases->release({partition});
+          st.log->debug("released partition {}", partition);
+        } catch (const lease_error& e) {
+          lose_everything(self, e.what());
+        }
+        st.ctx->metrics->partitions_held().Set(static_cast<double>(st.held.size()));
+        finish_drain_if_done(self);
+      },
+      [=](drain_atom) {
+        auto& st = self->state;
+        if (st.draining)
+          return;
+        st.draining = true;
+        st.log->info("draining: handing over {} partitions", st.held.size());
+        try {
+          if (st.leases->is_open())
+            st.leases->mark_stopping();
+        } catch (const lease_error& e) {
+          lose_everything(self, e.what());
+        }
+        for (auto& [p, epoch] : st.held)
+          request_release(self, p);
+        finish_drain_if_done(self);
+      },
   };
 }
 
@@ -205,10 +205,10 @@ caf::actor spawn_lease_keeper(caf::actor_system& sys, std::shared_ptr<const node
                               std::unique_ptr<lease_store> leases, caf::actor supervisor) {
   // The unique_ptr travels by address: CAF copies spawn arguments.
   auto holder = std::make_shared<std::unique_ptr<lease_store>>(std::move(leases));
-  return sys.spawn<caf::detached>(
-    [holder, ctx = std::move(ctx), supervisor = std::move(supervisor)](keeper_actor* self) mutable {
-      return keeper_behavior(self, std::move(ctx), holder.get(), std::move(supervisor));
-    });
+  return sys.spawn<caf::detached>([holder, ctx = std::move(ctx),
+                                   supervisor = std::move(supervisor)](keeper_actor* self) mutable {
+    return keeper_behavior(self, std::move(ctx), holder.get(), std::move(supervisor));
+  });
 }
 
 } // namespace courier

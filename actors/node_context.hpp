@@ -9,6 +9,8 @@
 #include "runtime/store.hpp"
 
 #include <caf/actor.hpp>
+#include <caf/scheduled_actor.hpp>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <memory>
@@ -24,7 +26,7 @@ struct node_context {
   retry_policy retry;
   std::string user_agent;
   // Supervision limits for delivery actors.
-  int max_restarts = 5;                       // within restart_window, then quarantine
+  int max_restarts = 5; // within restart_window, then quarantine
   std::chrono::milliseconds restart_window{60000};
   std::chrono::milliseconds quarantine{60000};
   int fetch_batch = 256;
@@ -38,5 +40,26 @@ struct partition_fence {
   std::atomic<bool> revoked{false};
   bool open() const { return !revoked.load(std::memory_order_acquire) && clock->valid(); }
 };
+
+// For writes whose result nobody waits on (status and quarantine bookkeeping): a
+// failure is logged with what was being written, never silently dropped.
+inline callback<bool> log_if_failed(std::shared_ptr<spdlog::logger> log, std::string what) {
+  return [log = std::move(log), what = std::move(what)](outcome<bool> r) {
+    if (!r.ok())
+      log->warn("{} failed: {}", what, r.error->message);
+  };
+}
+
+// Turns an exception escaping an actor's handler into its exit reason, with the
+// message kept (CAF's default prints to stderr and loses it).
+inline caf::error exception_to_error(caf::scheduled_actor*, std::exception_ptr& eptr) {
+  try {
+    std::rethrow_exception(eptr);
+  } catch (const std::exception& e) {
+    return caf::make_error(caf::sec::runtime_error, e.what());
+  } catch (...) {
+    return caf::make_error(caf::sec::runtime_error, "unknown exception");
+  }
+}
 
 } // namespace courier

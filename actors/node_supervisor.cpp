@@ -119,92 +119,92 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
     self->link_to(st.keeper);
     self->set_down_handler([=](caf::down_msg& dm) { on_partition_down(self, dm); });
     return caf::behavior{
-      [=](acquired_atom, const lease_grant& g) {
-        auto& st = self->state;
-        auto& rp = st.partitions[g.partition];
-        rp = running_partition{g, nullptr, false, 0};
-        start_partition(self, rp);
-        publish_partitions(self);
-      },
-      [=](release_atom, int partition) {
-        auto& st = self->state;
-        auto it = st.partitions.find(partition);
-        if (it == st.partitions.end()) {
+        [=](acquired_atom, const lease_grant& g) {
+          auto& st = self->state;
+          auto& rp = st.partitions[g.partition];
+          rp = running_partition{g, nullptr, false, 0};
+          start_partition(self, rp);
+          publish_partitions(self);
+        },
+        [=](release_atom, int partition) {
+          auto& st = self->state;
+          auto it = st.partitions.find(partition);
+          if (it == st.partitions.end()) {
+            self->send(st.keeper, released_atom::value, partition);
+            return;
+          }
+          it->second.releasing = true;
+          if (it->second.actor)
+            self->send(it->second.actor, release_atom::value);
+          else // crashed and waiting for a restart: nothing runs, hand it over now
+            hand_over(self, partition);
+        },
+        [=](restart_atom, int partition) {
+          auto& st = self->state;
+          auto it = st.partitions.find(partition);
+          if (it == st.partitions.end() || it->second.actor)
+            return;
+          if (it->second.releasing)
+            return hand_over(self, partition);
+          start_partition(self, it->second);
+        },
+        [=](revoke_atom, int partition) {
+          revoke(self, partition);
+          publish_partitions(self);
+        },
+        [=](lost_atom) {
+          auto& st = self->state;
+          std::vector<int> all;
+          for (auto& [p, rp] : st.partitions)
+            all.push_back(p);
+          for (int p : all)
+            revoke(self, p);
+          publish_partitions(self);
+        },
+        [=](fenced_atom, int partition) {
+          // A newer epoch exists: someone else owns it now. Stop at once.
+          auto& st = self->state;
+          if (st.partitions.count(partition) == 0)
+            return;
+          st.log->warn("partition {} is fenced by a newer lease; stopping its deliveries",
+                       partition);
+          revoke(self, partition);
           self->send(st.keeper, released_atom::value, partition);
-          return;
-        }
-        it->second.releasing = true;
-        if (it->second.actor)
-          self->send(it->second.actor, release_atom::value);
-        else // crashed and waiting for a restart: nothing runs, hand it over now
-          hand_over(self, partition);
-      },
-      [=](restart_atom, int partition) {
-        auto& st = self->state;
-        auto it = st.partitions.find(partition);
-        if (it == st.partitions.end() || it->second.actor)
-          return;
-        if (it->second.releasing)
-          return hand_over(self, partition);
-        start_partition(self, it->second);
-      },
-      [=](revoke_atom, int partition) {
-        revoke(self, partition);
-        publish_partitions(self);
-      },
-      [=](lost_atom) {
-        auto& st = self->state;
-        std::vector<int> all;
-        for (auto& [p, rp] : st.partitions)
-          all.push_back(p);
-        for (int p : all)
-          revoke(self, p);
-        publish_partitions(self);
-      },
-      [=](fenced_atom, int partition) {
-        // A newer epoch exists: someone else owns it now. Stop at once.
-        auto& st = self->state;
-        if (st.partitions.count(partition) == 0)
-          return;
-        st.log->warn("partition {} is fenced by a newer lease; stopping its deliveries",
-                     partition);
-        revoke(self, partition);
-        self->send(st.keeper, released_atom::value, partition);
-        publish_partitions(self);
-      },
-      [=](wakeups_atom, std::vector<wakeup>& batch) {
-        auto& st = self->state;
-        for (const auto& w : batch) {
-          auto it = st.partitions.find(w.partition);
-          if (it == st.partitions.end() || !it->second.actor)
-            continue;
-          if (w.hook_id == 0)
-            self->send(it->second.actor, hooks_changed_atom::value);
-          else
-            self->send(it->second.actor, wake_atom::value, w.hook_id);
-        }
-      },
-      [=](shutdown_atom) {
-        auto& st = self->state;
-        if (st.stopping)
-          return;
-        st.stopping = true;
-        st.log->info("shutting down: handing over {} partitions", st.partitions.size());
-        self->send(st.keeper, drain_atom::value);
-      },
-      [=](drained_atom) {
-        auto& st = self->state;
-        // Every partition actor flushed before its release; one last flush covers
-        // anything reported since. The helpers are told to stop explicitly: a
-        // normal exit does not propagate over links.
-        auto finish = [=] {
-          self->send_exit(self->state.listener, caf::exit_reason::user_shutdown);
-          self->send_exit(self->state.flusher, caf::exit_reason::user_shutdown);
-          self->quit();
-        };
-        self->request(st.flusher, caf::infinite, flush_atom::value)
-          .then([=](bool) { finish(); }, [=](caf::error&) { finish(); });
-      },
+          publish_partitions(self);
+        },
+        [=](wakeups_atom, std::vector<wakeup>& batch) {
+          auto& st = self->state;
+          for (const auto& w : batch) {
+            auto it = st.partitions.find(w.partition);
+            if (it == st.partitions.end() || !it->second.actor)
+              continue;
+            if (w.hook_id == 0)
+              self->send(it->second.actor, hooks_changed_atom::value);
+            else
+              self->send(it->second.actor, wake_atom::value, w.hook_id);
+          }
+        },
+        [=](shutdown_atom) {
+          auto& st = self->state;
+          if (st.stopping)
+            return;
+          st.stopping = true;
+          st.log->info("shutting down: handing over {} partitions", st.partitions.size());
+          self->send(st.keeper, drain_atom::value);
+        },
+        [=](drained_atom) {
+          auto& st = self->state;
+          // Every partition actor flushed before its release; one last flush covers
+          // anything reported since. The helpers are told to stop explicitly: a
+          // normal exit does not propagate over links.
+          auto finish = [=] {
+            self->send_exit(self->state.listener, caf::exit_reason::user_shutdown);
+            self->send_exit(self->state.flusher, caf::exit_reason::user_shutdown);
+            self->quit();
+          };
+          self->request(st.flusher, caf::infinite, flush_atom::value)
+              .then([=](bool) { finish(); }, [=](caf::error&) { finish(); });
+        },
     };
   });
 }

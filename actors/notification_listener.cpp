@@ -64,7 +64,8 @@ void poll(listener_actor* self) {
   } catch (const notification_error& e) {
     ++st.failures;
     next = std::min<std::chrono::milliseconds>(
-      std::chrono::milliseconds{100 << std::min(st.failures, 6)}, std::chrono::milliseconds{5000});
+        std::chrono::milliseconds{100 << std::min(st.failures, 6)},
+        std::chrono::milliseconds{5000});
     st.log->warn("notifications unavailable ({}); polling every {} ms until back", e.what(),
                  st.ctx->cfg.poll_interval.count());
   }
@@ -81,25 +82,25 @@ caf::actor spawn_notification_listener(caf::actor_system& sys,
                                        std::unique_ptr<notification_source> source,
                                        caf::actor supervisor) {
   std::shared_ptr<notification_source> shared = std::move(source);
-  return sys.spawn<caf::detached>([ctx = std::move(ctx), shared,
-                                   supervisor = std::move(supervisor)](listener_actor* self) {
-    auto& st = self->state;
-    st.ctx = ctx;
-    st.source = shared;
-    st.supervisor = supervisor;
-    st.log = logger("listen");
-    self->send(self, poll_atom::value);
-    return caf::behavior{
-      [=](poll_atom) { poll(self); },
-      [=](partitions_atom, std::vector<int>& held) {
+  return sys.spawn<caf::detached>(
+      [ctx = std::move(ctx), shared, supervisor = std::move(supervisor)](listener_actor* self) {
         auto& st = self->state;
-        bool grew = held.size() > st.partitions.size();
-        st.partitions = std::move(held);
-        if (grew) // newly acquired partitions: look for their backlog right away
-          st.next_scan = {};
-      },
-    };
-  });
+        st.ctx = ctx;
+        st.source = shared;
+        st.supervisor = supervisor;
+        st.log = logger("listen");
+        self->send(self, poll_atom::value);
+        return caf::behavior{
+            [=](poll_atom) { poll(self); },
+            [=](partitions_atom, std::vector<int>& held) {
+              auto& st = self->state;
+              bool grew = held.size() > st.partitions.size();
+              st.partitions = std::move(held);
+              if (grew) // newly acquired partitions: look for their backlog right away
+                st.next_scan = {};
+            },
+        };
+      });
 }
 
 } // namespace courier

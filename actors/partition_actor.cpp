@@ -40,8 +40,8 @@ using partition_actor = caf::stateful_actor<partition_state>;
 
 std::int64_t unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 bool should_run(const hook_spec& h) {
@@ -132,7 +132,7 @@ void finish_release_if_idle(partition_actor* self) {
   // Every deliverer has reported its last success: make those cursors durable
   // before the lease goes, so the next owner starts exactly where we stopped.
   self->request(st.args.flusher, caf::infinite, flush_atom::value)
-    .then([=](bool) { self->quit(); }, [=](caf::error&) { self->quit(); });
+      .then([=](bool) { self->quit(); }, [=](caf::error&) { self->quit(); });
 }
 
 void on_deliverer_down(partition_actor* self, const caf::down_msg& dm) {
@@ -172,18 +172,18 @@ void on_deliverer_down(partition_actor* self, const caf::down_msg& dm) {
   entry.restart_scheduled = true;
   if (failures > ctx.max_restarts) {
     auto until = unix_ms() + ctx.quarantine.count();
-    auto reason = "quarantined after " + std::to_string(failures) + " failures: " +
-                  caf::to_string(dm.reason);
+    auto reason =
+        "quarantined after " + std::to_string(failures) + " failures: " + caf::to_string(dm.reason);
     st.log->warn("hook {} {}; retrying in {} ms", hook_id, reason, ctx.quarantine.count());
     ctx.metrics->quarantined().Increment();
     entry.restarts.clear();
-    ctx.db->set_quarantine(hook_id, until, reason, [](outcome<bool>) {});
+    ctx.db->set_quarantine(hook_id, until, reason, log_if_failed(st.log, "recording a quarantine"));
     self->delayed_send(self, ctx.quarantine, restart_atom::value, hook_id);
     return;
   }
-  auto backoff = std::min<std::chrono::milliseconds>(
-    std::chrono::milliseconds{100} * (1 << std::min(failures - 1, 10)),
-    std::chrono::milliseconds{10000});
+  auto backoff = std::min<std::chrono::milliseconds>(std::chrono::milliseconds{100} *
+                                                         (1 << std::min(failures - 1, 10)),
+                                                     std::chrono::milliseconds{10000});
   st.log->warn("delivery actor of hook {} failed ({}); restart {} in {} ms", hook_id,
                caf::to_string(dm.reason), failures, backoff.count());
   self->delayed_send(self, backoff, restart_atom::value, hook_id);
@@ -200,14 +200,14 @@ void restart(partition_actor* self, std::int64_t hook_id) {
     return;
   if (entry.spec.quarantined_until_ms > 0) {
     entry.spec.quarantined_until_ms = 0;
-    st.args.ctx->db->set_quarantine(hook_id, 0, "", [](outcome<bool>) {});
+    st.args.ctx->db->set_quarantine(hook_id, 0, "", log_if_failed(st.log, "lifting a quarantine"));
   }
   load(self); // reconcile starts it from the durable cursor
-
 }
 
 caf::behavior partition_behavior(partition_actor* self, partition_args args) {
   auto& st = self->state;
+  self->set_exception_handler(exception_to_error);
   st.log = logger("dispatch");
   st.fence = std::make_shared<partition_fence>();
   st.fence->clock = args.ctx->clock;
@@ -216,64 +216,64 @@ caf::behavior partition_behavior(partition_actor* self, partition_args args) {
   self->attach_functor([fence = st.fence] { fence->revoked = true; });
   load(self);
   return {
-    [=](loaded_atom, outcome<std::vector<hook_spec>>& result) {
-      auto& st = self->state;
-      st.loading = false;
-      if (st.releasing)
-        return;
-      if (!result.ok()) {
-        st.log->warn("partition {}: loading hooks failed: {}; retrying",
-                     st.args.lease.partition, result.error->message);
-        self->delayed_send(self, std::chrono::seconds{1}, hooks_changed_atom::value);
-        return;
-      }
-      reconcile(self, result.value);
-      if (st.reload_pending) {
-        st.reload_pending = false;
-        load(self);
-      }
-    },
-    [=](hooks_changed_atom) {
-      if (!self->state.releasing)
-        load(self);
-    },
-    [=](wake_atom, std::int64_t hook_id) {
-      auto& st = self->state;
-      auto it = st.hooks.find(hook_id);
-      if (it == st.hooks.end()) {
-        load(self); // a hook created after our last load
-      } else if (it->second.deliverer) {
-        self->send(it->second.deliverer, wake_atom::value);
-      }
-    },
-    [=](restart_atom, std::int64_t hook_id) { restart(self, hook_id); },
-    [=](release_atom) {
-      auto& st = self->state;
-      if (st.releasing)
-        return;
-      st.releasing = true;
-      // Queued requests must not go out any more; those already written finish.
-      st.fence->revoked = true;
-      for (auto& [id, entry] : st.hooks)
-        stop_deliverer(self, entry);
-      self->delayed_send(self, st.args.ctx->cfg.shutdown_grace, grace_atom::value);
-      finish_release_if_idle(self);
-    },
-    [=](grace_atom) {
-      // In-flight attempts past the grace period are abandoned (at-least-once
-      // redelivers them); their deliverers are stopped hard.
-      for (auto& [id, entry] : self->state.hooks)
-        if (entry.deliverer)
-          self->send_exit(entry.deliverer, caf::exit_reason::kill);
-    },
-    [=](revoke_atom) {
-      auto& st = self->state;
-      st.fence->revoked = true;
-      for (auto& [id, entry] : st.hooks)
-        if (entry.deliverer)
-          self->send_exit(entry.deliverer, caf::exit_reason::kill);
-      self->quit();
-    },
+      [=](loaded_atom, outcome<std::vector<hook_spec>>& result) {
+        auto& st = self->state;
+        st.loading = false;
+        if (st.releasing)
+          return;
+        if (!result.ok()) {
+          st.log->warn("partition {}: loading hooks failed: {}; retrying", st.args.lease.partition,
+                       result.error->message);
+          self->delayed_send(self, std::chrono::seconds{1}, hooks_changed_atom::value);
+          return;
+        }
+        reconcile(self, result.value);
+        if (st.reload_pending) {
+          st.reload_pending = false;
+          load(self);
+        }
+      },
+      [=](hooks_changed_atom) {
+        if (!self->state.releasing)
+          load(self);
+      },
+      [=](wake_atom, std::int64_t hook_id) {
+        auto& st = self->state;
+        auto it = st.hooks.find(hook_id);
+        if (it == st.hooks.end()) {
+          load(self); // a hook created after our last load
+        } else if (it->second.deliverer) {
+          self->send(it->second.deliverer, wake_atom::value);
+        }
+      },
+      [=](restart_atom, std::int64_t hook_id) { restart(self, hook_id); },
+      [=](release_atom) {
+        auto& st = self->state;
+        if (st.releasing)
+          return;
+        st.releasing = true;
+        // Queued requests must not go out any more; those already written finish.
+        st.fence->revoked = true;
+        for (auto& [id, entry] : st.hooks)
+          stop_deliverer(self, entry);
+        self->delayed_send(self, st.args.ctx->cfg.shutdown_grace, grace_atom::value);
+        finish_release_if_idle(self);
+      },
+      [=](grace_atom) {
+        // In-flight attempts past the grace period are abandoned (at-least-once
+        // redelivers them); their deliverers are stopped hard.
+        for (auto& [id, entry] : self->state.hooks)
+          if (entry.deliverer)
+            self->send_exit(entry.deliverer, caf::exit_reason::kill);
+      },
+      [=](revoke_atom) {
+        auto& st = self->state;
+        st.fence->revoked = true;
+        for (auto& [id, entry] : st.hooks)
+          if (entry.deliverer)
+            self->send_exit(entry.deliverer, caf::exit_reason::kill);
+        self->quit();
+      },
   };
 }
 

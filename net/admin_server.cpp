@@ -19,17 +19,16 @@ namespace {
 class admin_session : public std::enable_shared_from_this<admin_session> {
 public:
   admin_session(tcp::socket socket, const admin_handler& handler)
-    : stream_(std::move(socket)), handler_(handler) {
+      : stream_(std::move(socket)), handler_(handler) {
     parser_.header_limit(8 * 1024);
     parser_.body_limit(64 * 1024);
   }
 
   void run() {
     stream_.expires_after(std::chrono::seconds{5});
-    http::async_read(stream_, buffer_, parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
 private:
@@ -88,8 +87,7 @@ struct admin_server::impl {
   }
 };
 
-admin_server::admin_server() : impl_(std::make_unique<impl>()) {
-}
+admin_server::admin_server() : impl_(std::make_unique<impl>()) {}
 
 admin_server::~admin_server() {
   stop();
@@ -116,7 +114,9 @@ void admin_server::start(const std::string& listen, admin_handler handler) {
     throw std::runtime_error(ec.message());
   impl_->acceptor.listen();
   impl_->accept();
-  impl_->thread = std::thread{[this] { impl_->io.run(); }};
+  impl_->thread = std::thread{[this] {
+    impl_->io.run();
+  }};
 }
 
 void admin_server::stop() {

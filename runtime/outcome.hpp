@@ -18,8 +18,7 @@ struct store_error {
   std::string message;
 };
 
-template <class T>
-struct outcome {
+template <class T> struct outcome {
   T value{};
   std::optional<store_error> error;
   bool ok() const { return !error; }
@@ -28,7 +27,6 @@ struct outcome {
   static outcome failure(store_error e) { return outcome{T{}, std::move(e)}; }
 };
 
-template <class T>
-using callback = std::function<void(outcome<T>)>;
+template <class T> using callback = std::function<void(outcome<T>)>;
 
 } // namespace courier

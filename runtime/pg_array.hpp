@@ -6,8 +6,7 @@
 
 namespace courier {
 
-template <class Int>
-std::string int_array_literal(const std::vector<Int>& values) {
+template <class Int> std::string int_array_literal(const std::vector<Int>& values) {
   std::string out = "{";
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i > 0)

@@ -17,13 +17,11 @@ long secs_ceil(std::chrono::milliseconds ms) {
 
 } // namespace
 
-pg_lease_store::pg_lease_store(lease_store_options opts) : opts_(std::move(opts)) {
-}
+pg_lease_store::pg_lease_store(lease_store_options opts) : opts_(std::move(opts)) {}
 
 pg_lease_store::~pg_lease_store() = default;
 
-template <class F>
-auto pg_lease_store::guarded(const char* what, F&& f) -> decltype(f()) {
+template <class F> auto pg_lease_store::guarded(const char* what, F&& f) -> decltype(f()) {
   try {
     if (!conn_ || !conn_->is_open())
       throw lease_error{"lease connection is not open"};
@@ -43,13 +41,14 @@ void pg_lease_store::open() {
   auto expiry_ms = opts_.self_expiry.count();
   // Client side: blocked calls fail within about the self-expiry.
   auto conninfo = with_conn_options(
-    opts_.conninfo, {{"application_name", "courier-lease/" + opts_.node_id},
-                     {"connect_timeout", std::to_string(std::max<long>(2, secs_ceil(opts_.self_expiry)))},
-                     {"keepalives", "1"},
-                     {"keepalives_idle", "1"},
-                     {"keepalives_interval", "1"},
-                     {"keepalives_count", "3"},
-                     {"tcp_user_timeout", std::to_string(expiry_ms / 2)}});
+      opts_.conninfo,
+      {{"application_name", "courier-lease/" + opts_.node_id},
+       {"connect_timeout", std::to_string(std::max<long>(2, secs_ceil(opts_.self_expiry)))},
+       {"keepalives", "1"},
+       {"keepalives_idle", "1"},
+       {"keepalives_interval", "1"},
+       {"keepalives_count", "3"},
+       {"tcp_user_timeout", std::to_string(expiry_ms / 2)}});
   try {
     conn_ = std::make_unique<pqxx::connection>(conninfo);
     pqxx::nontransaction tx{*conn_};
@@ -63,12 +62,12 @@ void pg_lease_store::open() {
     tx.exec("SET statement_timeout = " + std::to_string(std::max<long long>(500, expiry_ms / 2)));
     tx.exec("SET idle_in_transaction_session_timeout = 0");
     tx.exec_params(
-      R"(INSERT INTO courier.nodes (node_id, lease_pid, version)
+        R"(INSERT INTO courier.nodes (node_id, lease_pid, version)
          VALUES ($1, pg_backend_pid(), $2)
          ON CONFLICT (node_id) DO UPDATE
            SET lease_pid = pg_backend_pid(), heartbeat_at = now(), started_at = now(),
                stopping = false, version = excluded.version)",
-      opts_.node_id, opts_.version);
+        opts_.node_id, opts_.version);
   } catch (const std::exception& e) {
     conn_.reset();
     throw lease_error{std::string{"opening the lease connection: "} + e.what()};
@@ -89,40 +88,41 @@ cluster_view pg_lease_store::heartbeat(std::chrono::milliseconds live_within,
     pqxx::nontransaction tx{*conn_};
     cluster_view view;
     auto beat = tx.exec_params(
-      "UPDATE courier.nodes SET heartbeat_at = now(), lease_pid = pg_backend_pid() "
-      "WHERE node_id = $1 RETURNING 1",
-      opts_.node_id);
+        "UPDATE courier.nodes SET heartbeat_at = now(), lease_pid = pg_backend_pid() "
+        "WHERE node_id = $1 RETURNING 1",
+        opts_.node_id);
     if (beat.empty())
       throw lease_error{"node row vanished (deleted by an operator?)"};
     // Sessions of nodes silent past dead_after: frozen or cut off, self-expired.
     auto killed = tx.exec_params(
-      R"(SELECT count(*) FILTER (WHERE pg_terminate_backend(n.lease_pid))
+        R"(SELECT count(*) FILTER (WHERE pg_terminate_backend(n.lease_pid))
            FROM courier.nodes n
           WHERE n.node_id <> $1 AND n.heartbeat_at < now() - make_interval(secs => $2 / 1000.0)
             AND n.lease_pid IS NOT NULL AND n.lease_pid <> pg_backend_pid()
             AND EXISTS (SELECT 1 FROM courier.lease_locks k WHERE k.pid = n.lease_pid))",
-      opts_.node_id, static_cast<long long>(dead_after.count()));
+        opts_.node_id, static_cast<long long>(dead_after.count()));
     view.terminated_stale = killed[0][0].as<int>();
     // Registry rows of long-gone nodes are removed so they don't linger in views.
     tx.exec_params(
-      R"(DELETE FROM courier.nodes n
+        R"(DELETE FROM courier.nodes n
           WHERE n.node_id <> $1 AND n.heartbeat_at < now() - make_interval(secs => $2 / 1000.0)
             AND NOT EXISTS (SELECT 1 FROM courier.lease_locks k WHERE k.pid = n.lease_pid))",
-      opts_.node_id, static_cast<long long>(dead_after.count()) * 10);
+        opts_.node_id, static_cast<long long>(dead_after.count()) * 10);
     auto live = tx.exec_params(
-      R"(SELECT node_id FROM courier.nodes
+        R"(SELECT node_id FROM courier.nodes
           WHERE node_id = $1
              OR (NOT stopping AND heartbeat_at >= now() - make_interval(secs => $2 / 1000.0))
           ORDER BY node_id)",
-      opts_.node_id, static_cast<long long>(live_within.count()));
+        opts_.node_id, static_cast<long long>(live_within.count()));
     for (const auto& row : live)
       view.live_nodes.push_back(row[0].as<std::string>());
     auto locks = tx.exec_params(
-      R"(SELECT p, k.pid = pg_backend_pid()
+        R"(SELECT p, k.pid = pg_backend_pid()
            FROM generate_series(0, $1 - 1) AS p
            LEFT JOIN courier.lease_locks k ON k.partition = p
-          WHERE k.pid IS NULL OR k.pid = pg_backend_pid())",
-      opts_.partitions);
+          WHERE k.pid IS NULL OR k.pid = pg_backend_pid()
+          ORDER BY p)",
+        opts_.partitions);
     for (const auto& row : locks) {
       if (row[1].is_null())
         view.unowned.push_back(row[0].as<int>());
@@ -139,21 +139,21 @@ std::vector<lease_grant> pg_lease_store::acquire(const std::vector<int>& candida
   return guarded("acquire", [&] {
     pqxx::nontransaction tx{*conn_};
     auto won = tx.exec_params(
-      R"(SELECT p FROM unnest($1::int[]) AS p
+        R"(SELECT p FROM unnest($1::int[]) AS p
           WHERE pg_try_advisory_lock(courier.lock_class(), p))",
-      int_array_literal(candidates));
+        int_array_literal(candidates));
     std::vector<int> partitions;
     for (const auto& row : won)
       partitions.push_back(row[0].as<int>());
     if (partitions.empty())
       return std::vector<lease_grant>{};
     auto epochs = tx.exec_params(
-      R"(INSERT INTO courier.leases (partition, epoch, node_id, acquired_at)
+        R"(INSERT INTO courier.leases (partition, epoch, node_id, acquired_at)
          SELECT p, 1, $2, now() FROM unnest($1::int[]) AS p
          ON CONFLICT (partition) DO UPDATE
            SET epoch = courier.leases.epoch + 1, node_id = excluded.node_id, acquired_at = now()
          RETURNING partition, epoch)",
-      int_array_literal(partitions), opts_.node_id);
+        int_array_literal(partitions), opts_.node_id);
     std::vector<lease_grant> grants;
     for (const auto& row : epochs)
       grants.push_back({row[0].as<int>(), row[1].as<std::int64_t>()});
@@ -166,9 +166,8 @@ void pg_lease_store::release(const std::vector<int>& partitions) {
     return;
   guarded("release", [&] {
     pqxx::nontransaction tx{*conn_};
-    tx.exec_params(
-      "SELECT pg_advisory_unlock(courier.lock_class(), p) FROM unnest($1::int[]) AS p",
-      int_array_literal(partitions));
+    tx.exec_params("SELECT pg_advisory_unlock(courier.lock_class(), p) FROM unnest($1::int[]) AS p",
+                   int_array_literal(partitions));
     return 0;
   });
 }

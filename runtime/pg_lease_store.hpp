@@ -8,7 +8,6 @@
 #include <memory>
 #include <pqxx/connection>
 
-
 namespace courier {
 
 struct lease_store_options {
@@ -35,8 +34,7 @@ public:
   void deregister() override;
 
 private:
-  template <class F>
-  auto guarded(const char* what, F&& f) -> decltype(f());
+  template <class F> auto guarded(const char* what, F&& f) -> decltype(f());
 
   lease_store_options opts_;
   std::unique_ptr<pqxx::connection> conn_;

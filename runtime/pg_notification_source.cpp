@@ -13,8 +13,7 @@ namespace courier {
 class pg_notification_source::receiver final : public pqxx::notification_receiver {
 public:
   receiver(pqxx::connection& conn, const std::string& channel, std::vector<wakeup>& sink)
-    : pqxx::notification_receiver(conn, channel), sink_(sink) {
-  }
+      : pqxx::notification_receiver(conn, channel), sink_(sink) {}
 
   void operator()(const std::string& payload, int) override {
     // "partition:hook" or "partition"; malformed payloads (someone else NOTIFYing on
@@ -39,8 +38,7 @@ private:
 };
 
 pg_notification_source::pg_notification_source(std::string conninfo, std::string node_id)
-  : conninfo_(std::move(conninfo)), node_id_(std::move(node_id)) {
-}
+    : conninfo_(std::move(conninfo)), node_id_(std::move(node_id)) {}
 
 pg_notification_source::~pg_notification_source() {
   receivers_.clear();
@@ -51,11 +49,11 @@ void pg_notification_source::open() {
   conn_.reset();
   try {
     conn_ = std::make_unique<pqxx::connection>(
-      with_conn_options(conninfo_, {{"application_name", "courier-listen/" + node_id_},
-                                    {"keepalives", "1"},
-                                    {"keepalives_idle", "5"},
-                                    {"keepalives_interval", "2"},
-                                    {"keepalives_count", "3"}}));
+        with_conn_options(conninfo_, {{"application_name", "courier-listen/" + node_id_},
+                                      {"keepalives", "1"},
+                                      {"keepalives_idle", "5"},
+                                      {"keepalives_interval", "2"},
+                                      {"keepalives_count", "3"}}));
     receivers_.push_back(std::make_unique<receiver>(*conn_, "courier_events", pending_));
     receivers_.push_back(std::make_unique<receiver>(*conn_, "courier_hooks", pending_));
     // Receivers LISTEN lazily; a round trip makes the LISTENs take effect now.
@@ -104,13 +102,13 @@ std::vector<wakeup> pg_notification_source::backlog(const std::vector<int>& part
       throw notification_error{"listen connection is not open"};
     pqxx::nontransaction tx{*conn_};
     auto rows = tx.exec_params(
-      R"(SELECT h.partition, h.id
+        R"(SELECT h.partition, h.id
            FROM courier.hooks h
            JOIN courier.streams s ON s.hook_id = h.id
            JOIN courier.cursors c ON c.hook_id = h.id
           WHERE h.partition = ANY($1::int[]) AND h.state = 'active'
             AND s.next_seq - 1 > c.delivered_seq)",
-      int_array_literal(partitions));
+        int_array_literal(partitions));
     std::vector<wakeup> out;
     for (const auto& row : rows)
       out.push_back({row[0].as<int>(), row[1].as<std::int64_t>()});

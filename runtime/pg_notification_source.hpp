@@ -7,7 +7,6 @@
 #include <pqxx/connection>
 #include <string>
 
-
 namespace courier {
 
 class pg_notification_source final : public notification_source {

@@ -9,7 +9,7 @@
 namespace courier {
 
 pg_pool::pg_pool(std::string conninfo, int size, std::string application_name)
-  : conninfo_(std::move(conninfo)), application_name_(std::move(application_name)) {
+    : conninfo_(std::move(conninfo)), application_name_(std::move(application_name)) {
   for (int i = 0; i < size; ++i)
     threads_.emplace_back([this, i] { worker_loop(i); });
 }
@@ -49,7 +49,7 @@ void pg_pool::worker_loop(int index) {
   auto log = logger("store");
   std::unique_ptr<pqxx::connection> conn;
   auto options = with_conn_options(
-    conninfo_, {{"application_name", application_name_ + "/pool" + std::to_string(index)}});
+      conninfo_, {{"application_name", application_name_ + "/pool" + std::to_string(index)}});
   for (;;) {
     job next;
     {

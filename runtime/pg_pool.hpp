@@ -15,7 +15,6 @@
 
 #include <pqxx/connection>
 
-
 namespace courier {
 
 class pg_pool {
@@ -26,10 +25,9 @@ public:
   pg_pool& operator=(const pg_pool&) = delete;
 
   // Runs `work` on a pool thread; `done` receives its value or the classified error.
-  template <class T>
-  void run(std::function<T(pqxx::connection&)> work, callback<T> done) {
+  template <class T> void run(std::function<T(pqxx::connection&)> work, callback<T> done) {
     submit([work = std::move(work), done = std::move(done)](pqxx::connection* conn,
-                                                             const store_error* err) {
+                                                            const store_error* err) {
       if (err != nullptr) {
         done(outcome<T>::failure(*err));
         return;
@@ -43,8 +41,7 @@ public:
   void stop();
 
   // Calls f(), turning any exception into a classified store_error.
-  template <class F>
-  static auto guarded(F&& f) -> outcome<decltype(f())> {
+  template <class F> static auto guarded(F&& f) -> outcome<decltype(f())> {
     using T = decltype(f());
     try {
       return outcome<T>::success(f());

@@ -4,7 +4,6 @@
 
 #include <pqxx/pqxx>
 
-
 namespace courier {
 
 namespace {
@@ -18,83 +17,82 @@ constexpr const char* fence_cte = R"(
 } // namespace
 
 pg_store::pg_store(std::shared_ptr<pg_pool> pool, std::string node_id)
-  : pool_(std::move(pool)), node_id_(std::move(node_id)) {
-}
+    : pool_(std::move(pool)), node_id_(std::move(node_id)) {}
 
 void pg_store::load_hooks(int partition, callback<std::vector<hook_spec>> done) {
   pool_->run<std::vector<hook_spec>>(
-    [partition](pqxx::connection& conn) {
-      pqxx::nontransaction tx{conn};
-      auto rows = tx.exec_params(
-        R"(SELECT h.id, h.url, h.secrets, h.state, c.delivered_seq, c.head_attempts,
+      [partition](pqxx::connection& conn) {
+        pqxx::nontransaction tx{conn};
+        auto rows = tx.exec_params(
+            R"(SELECT h.id, h.url, h.secrets, h.state, c.delivered_seq, c.head_attempts,
                   coalesce((extract(epoch FROM c.quarantined_until) * 1000)::bigint, 0)
              FROM courier.hooks h JOIN courier.cursors c ON c.hook_id = h.id
             WHERE h.partition = $1)",
-        partition);
-      std::vector<hook_spec> hooks;
-      hooks.reserve(rows.size());
-      for (const auto& row : rows) {
-        hook_spec h;
-        h.id = row[0].as<std::int64_t>();
-        h.partition = partition;
-        h.url = row[1].as<std::string>();
-        h.secrets = parse_text_array(row[2].as<std::string>());
-        h.state = row[3].as<std::string>();
-        h.delivered_seq = row[4].as<std::int64_t>();
-        h.head_attempts = row[5].as<int>();
-        h.quarantined_until_ms = row[6].as<std::int64_t>();
-        hooks.push_back(std::move(h));
-      }
-      return hooks;
-    },
-    std::move(done));
+            partition);
+        std::vector<hook_spec> hooks;
+        hooks.reserve(rows.size());
+        for (const auto& row : rows) {
+          hook_spec h;
+          h.id = row[0].as<std::int64_t>();
+          h.partition = partition;
+          h.url = row[1].as<std::string>();
+          h.secrets = parse_text_array(row[2].as<std::string>());
+          h.state = row[3].as<std::string>();
+          h.delivered_seq = row[4].as<std::int64_t>();
+          h.head_attempts = row[5].as<int>();
+          h.quarantined_until_ms = row[6].as<std::int64_t>();
+          hooks.push_back(std::move(h));
+        }
+        return hooks;
+      },
+      std::move(done));
 }
 
 void pg_store::fetch_events(std::int64_t hook_id, std::int64_t after_seq, int limit,
                             callback<std::vector<outbox_event>> done) {
   pool_->run<std::vector<outbox_event>>(
-    [=](pqxx::connection& conn) {
-      pqxx::nontransaction tx{conn};
-      // The envelope is assembled here so the payload text is never re-parsed.
-      auto rows = tx.exec_params(
-        R"(SELECT o.seq, o.event_id, (extract(epoch FROM e.emitted_at) * 1000)::bigint,
+      [=](pqxx::connection& conn) {
+        pqxx::nontransaction tx{conn};
+        // The envelope is assembled here so the payload text is never re-parsed.
+        auto rows = tx.exec_params(
+            R"(SELECT o.seq, o.event_id, (extract(epoch FROM e.emitted_at) * 1000)::bigint,
                   '{"type":' || to_json(e.event_type)::text || ',"timestamp":"' ||
                   to_char(e.emitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') ||
                   '","data":' || e.payload::text || '}'
              FROM courier.outbox o JOIN courier.events e ON e.id = o.event_id
             WHERE o.hook_id = $1 AND o.seq > $2
             ORDER BY o.seq LIMIT $3)",
-        hook_id, after_seq, limit);
-      std::vector<outbox_event> events;
-      events.reserve(rows.size());
-      for (const auto& row : rows) {
-        outbox_event ev;
-        ev.seq = row[0].as<std::int64_t>();
-        ev.event_id = row[1].as<std::int64_t>();
-        ev.emitted_at_ms = row[2].as<std::int64_t>();
-        ev.body = row[3].as<std::string>();
-        events.push_back(std::move(ev));
-      }
-      return events;
-    },
-    std::move(done));
+            hook_id, after_seq, limit);
+        std::vector<outbox_event> events;
+        events.reserve(rows.size());
+        for (const auto& row : rows) {
+          outbox_event ev;
+          ev.seq = row[0].as<std::int64_t>();
+          ev.event_id = row[1].as<std::int64_t>();
+          ev.emitted_at_ms = row[2].as<std::int64_t>();
+          ev.body = row[3].as<std::string>();
+          events.push_back(std::move(ev));
+        }
+        return events;
+      },
+      std::move(done));
 }
 
 void pg_store::commit_cursors(std::vector<cursor_update> updates,
                               callback<std::vector<std::int64_t>> done) {
   pool_->run<std::vector<std::int64_t>>(
-    [updates = std::move(updates), node = node_id_](pqxx::connection& conn) {
-      std::vector<std::int64_t> hooks, seqs, epochs;
-      std::vector<int> partitions;
-      for (const auto& u : updates) {
-        hooks.push_back(u.hook_id);
-        seqs.push_back(u.seq);
-        partitions.push_back(u.partition);
-        epochs.push_back(u.epoch);
-      }
-      pqxx::nontransaction tx{conn};
-      tx.exec_params(
-        R"(WITH input AS (
+      [updates = std::move(updates), node = node_id_](pqxx::connection& conn) {
+        std::vector<std::int64_t> hooks, seqs, epochs;
+        std::vector<int> partitions;
+        for (const auto& u : updates) {
+          hooks.push_back(u.hook_id);
+          seqs.push_back(u.seq);
+          partitions.push_back(u.partition);
+          epochs.push_back(u.epoch);
+        }
+        pqxx::nontransaction tx{conn};
+        tx.exec_params(
+            R"(WITH input AS (
              SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::bigint[])
                         AS t(hook_id, seq, partition, epoch)),
            valid AS (
@@ -107,31 +105,30 @@ void pg_store::commit_cursors(std::vector<cursor_update> updates,
              FROM valid v
             WHERE c.hook_id = v.hook_id AND c.delivered_seq < v.seq
            RETURNING c.hook_id)",
-        int_array_literal(hooks), int_array_literal(seqs), int_array_literal(partitions),
-        int_array_literal(epochs), node);
-      // Cursors already at or past the seq are not stale; only fenced ones are.
-      auto fenced = tx.exec_params(
-        R"(SELECT t.hook_id FROM unnest($1::bigint[], $2::int[], $3::bigint[])
+            int_array_literal(hooks), int_array_literal(seqs), int_array_literal(partitions),
+            int_array_literal(epochs), node);
+        // Cursors already at or past the seq are not stale; only fenced ones are.
+        auto fenced = tx.exec_params(
+            R"(SELECT t.hook_id FROM unnest($1::bigint[], $2::int[], $3::bigint[])
                                 AS t(hook_id, partition, epoch)
             WHERE NOT EXISTS (SELECT 1 FROM courier.leases l
                                WHERE l.partition = t.partition AND l.epoch = t.epoch
                                  AND l.node_id = $4))",
-        int_array_literal(hooks), int_array_literal(partitions), int_array_literal(epochs),
-        node);
-      std::vector<std::int64_t> rejected;
-      for (const auto& row : fenced)
-        rejected.push_back(row[0].as<std::int64_t>());
-      return rejected;
-    },
-    std::move(done));
+            int_array_literal(hooks), int_array_literal(partitions), int_array_literal(epochs),
+            node);
+        std::vector<std::int64_t> rejected;
+        for (const auto& row : fenced)
+          rejected.push_back(row[0].as<std::int64_t>());
+        return rejected;
+      },
+      std::move(done));
 }
 
 void pg_store::park_dead_letter(dead_letter_request req, callback<bool> done) {
   pool_->run<bool>(
-    [req = std::move(req), node = node_id_](pqxx::connection& conn) {
-      pqxx::work tx{conn};
-      auto rows = tx.exec_params(
-        std::string{"WITH"} + fence_cte + R"(,
+      [req = std::move(req), node = node_id_](pqxx::connection& conn) {
+        pqxx::work tx{conn};
+        auto rows = tx.exec_params(std::string{"WITH"} + fence_cte + R"(,
            parked AS (
              INSERT INTO courier.dead_letters
                     (hook_id, seq, event_id, event_type, payload, emitted_at, attempts, last_error)
@@ -145,59 +142,59 @@ void pg_store::park_dead_letter(dead_letter_request req, callback<bool> done) {
                   last_error = $7, last_error_at = now(), updated_at = now()
             WHERE hook_id = $4 AND EXISTS (SELECT 1 FROM fence)
            RETURNING 1)",
-        req.at.partition, req.at.epoch, node, req.at.hook_id, req.at.seq, req.attempts,
-        req.error);
-      tx.commit();
-      return !rows.empty();
-    },
-    std::move(done));
+                                   req.at.partition, req.at.epoch, node, req.at.hook_id, req.at.seq,
+                                   req.attempts, req.error);
+        tx.commit();
+        return !rows.empty();
+      },
+      std::move(done));
 }
 
 void pg_store::record_failure(failure_report report, callback<bool> done) {
   pool_->run<bool>(
-    [report = std::move(report), node = node_id_](pqxx::connection& conn) {
-      pqxx::nontransaction tx{conn};
-      auto rows = tx.exec_params(std::string{"WITH"} + fence_cte + R"(
+      [report = std::move(report), node = node_id_](pqxx::connection& conn) {
+        pqxx::nontransaction tx{conn};
+        auto rows = tx.exec_params(std::string{"WITH"} + fence_cte + R"(
            UPDATE courier.cursors
               SET head_attempts = $6, last_error = $7, last_error_at = now()
             WHERE hook_id = $4 AND delivered_seq = $5 - 1 AND EXISTS (SELECT 1 FROM fence)
            RETURNING 1)",
-                                 report.at.partition, report.at.epoch, node, report.at.hook_id,
-                                 report.at.seq, report.attempts, report.error);
-      return !rows.empty();
-    },
-    std::move(done));
+                                   report.at.partition, report.at.epoch, node, report.at.hook_id,
+                                   report.at.seq, report.attempts, report.error);
+        return !rows.empty();
+      },
+      std::move(done));
 }
 
 void pg_store::disable_hook(std::int64_t hook_id, std::string reason, callback<bool> done) {
   pool_->run<bool>(
-    [hook_id, reason = std::move(reason)](pqxx::connection& conn) {
-      pqxx::nontransaction tx{conn};
-      auto rows = tx.exec_params(
-        R"(UPDATE courier.hooks SET state = 'disabled', disabled_reason = $2, updated_at = now()
+      [hook_id, reason = std::move(reason)](pqxx::connection& conn) {
+        pqxx::nontransaction tx{conn};
+        auto rows = tx.exec_params(
+            R"(UPDATE courier.hooks SET state = 'disabled', disabled_reason = $2, updated_at = now()
             WHERE id = $1 AND state <> 'disabled' RETURNING 1)",
-        hook_id, reason);
-      return !rows.empty();
-    },
-    std::move(done));
+            hook_id, reason);
+        return !rows.empty();
+      },
+      std::move(done));
 }
 
 void pg_store::set_quarantine(std::int64_t hook_id, std::int64_t until_ms, std::string reason,
                               callback<bool> done) {
   pool_->run<bool>(
-    [=, reason = std::move(reason)](pqxx::connection& conn) {
-      pqxx::nontransaction tx{conn};
-      auto rows = tx.exec_params(
-        R"(UPDATE courier.cursors
-              SET quarantined_until = CASE WHEN $2 = 0 THEN NULL
-                                           ELSE to_timestamp($2 / 1000.0) END,
+      [=, reason = std::move(reason)](pqxx::connection& conn) {
+        pqxx::nontransaction tx{conn};
+        auto rows = tx.exec_params(
+            R"(UPDATE courier.cursors
+              SET quarantined_until = CASE WHEN $2::bigint = 0 THEN NULL
+                                           ELSE to_timestamp($2::bigint / 1000.0) END,
                   last_error = coalesce(nullif($3, ''), last_error),
                   last_error_at = CASE WHEN $3 = '' THEN last_error_at ELSE now() END
             WHERE hook_id = $1 RETURNING 1)",
-        hook_id, until_ms, reason);
-      return !rows.empty();
-    },
-    std::move(done));
+            hook_id, until_ms, reason);
+        return !rows.empty();
+      },
+      std::move(done));
 }
 
 } // namespace courier

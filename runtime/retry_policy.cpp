@@ -9,7 +9,7 @@
 namespace courier {
 
 retry_policy::retry_policy(std::vector<std::chrono::milliseconds> schedule, double jitter)
-  : schedule_(std::move(schedule)), jitter_(std::clamp(jitter, 0.0, 1.0)) {
+    : schedule_(std::move(schedule)), jitter_(std::clamp(jitter, 0.0, 1.0)) {
   if (schedule_.empty())
     throw std::invalid_argument("retry schedule must not be empty");
 }

@@ -13,10 +13,10 @@ struct hook_spec {
   std::int64_t id = 0;
   int partition = 0;
   std::string url;
-  std::vector<std::string> secrets; // newest first
-  std::string state;                // active | paused | disabled
-  std::int64_t delivered_seq = 0;   // durable cursor
-  int head_attempts = 0;            // failed attempts of the event after the cursor
+  std::vector<std::string> secrets;      // newest first
+  std::string state;                     // active | paused | disabled
+  std::int64_t delivered_seq = 0;        // durable cursor
+  int head_attempts = 0;                 // failed attempts of the event after the cursor
   std::int64_t quarantined_until_ms = 0; // unix ms; 0 = not quarantined
 };
 
@@ -43,7 +43,7 @@ struct cursor_update {
 };
 
 struct dead_letter_request {
-  cursor_update at;  // the parked event's seq; the cursor moves past it
+  cursor_update at; // the parked event's seq; the cursor moves past it
   int attempts = 0;
   std::string error;
 };

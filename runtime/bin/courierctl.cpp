@@ -120,10 +120,10 @@ int cluster_status(const cli_args& args) {
   std::printf("%-28s %10s %7s %9s %14s %10s %s\n", "NODE", "PARTITIONS", "HOOKS", "BACKLOG",
               "OLDEST_UNDELIV", "HEARTBEAT", "STATE");
   for (const auto& n : nodes)
-    std::printf("%-28s %10d %7d %9lld %13.1fs %9.1fs %s\n",
-                n["node_id"].get<std::string>().c_str(), n["partitions_held"].get<int>(),
-                n["hooks_owned"].get<int>(), n["backlog"].get<long long>(),
-                n["oldest_undelivered_s"].get<double>(), n["heartbeat_age_s"].get<double>(),
+    std::printf("%-28s %10d %7d %9lld %13.1fs %9.1fs %s\n", n["node_id"].get<std::string>().c_str(),
+                n["partitions_held"].get<int>(), n["hooks_owned"].get<int>(),
+                n["backlog"].get<long long>(), n["oldest_undelivered_s"].get<double>(),
+                n["heartbeat_age_s"].get<double>(),
                 n["stopping"].get<bool>() ? "stopping" : "live");
   return 0;
 }

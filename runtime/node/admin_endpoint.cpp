@@ -10,8 +10,7 @@ namespace courier {
 admin_endpoint::admin_endpoint(const config::node_config& cfg,
                                std::shared_ptr<prometheus::Registry> registry,
                                std::shared_ptr<lease_clock> clock)
-  : cfg_(cfg), registry_(std::move(registry)), clock_(std::move(clock)) {
-}
+    : cfg_(cfg), registry_(std::move(registry)), clock_(std::move(clock)) {}
 
 void admin_endpoint::start() {
   server_.start(cfg_.admin_listen, [this](const net::admin_request& req) { return handle(req); });

@@ -19,15 +19,16 @@ void check_cluster_settings(const std::string& conninfo, int partitions, int wai
       pqxx::nontransaction tx{conn};
       if (version < latest_schema_version())
         throw startup_error{1, "database schema is at version " + std::to_string(version) +
-                                 ", this node needs " + std::to_string(latest_schema_version()) +
-                                 ": run 'courierctl migrate --db URL' first"};
+                                   ", this node needs " + std::to_string(latest_schema_version()) +
+                                   ": run 'courierctl migrate --db URL' first"};
       tx.exec_params("INSERT INTO courier.settings (partitions) VALUES ($1) ON CONFLICT DO NOTHING",
                      partitions);
       auto cluster = tx.exec("SELECT partitions FROM courier.settings")[0][0].as<int>();
       if (cluster != partitions)
         throw startup_error{2, "config key 'partitions': the cluster uses " +
-                                 std::to_string(cluster) + " partitions, this node is configured with " +
-                                 std::to_string(partitions) + " (every node must agree)"};
+                                   std::to_string(cluster) +
+                                   " partitions, this node is configured with " +
+                                   std::to_string(partitions) + " (every node must agree)"};
       return;
     } catch (const startup_error&) {
       throw;

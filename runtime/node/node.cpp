@@ -35,11 +35,11 @@ std::shared_ptr<node_context> make_context(const config::node_config& cfg,
   http.ca_file = cfg.ca_file;
   http.max_response_body = static_cast<std::size_t>(cfg.max_response_body);
   http.user_agent = std::string{"courier/"} + COURIER_VERSION;
-  auto ctx = std::make_shared<node_context>(node_context{
-    cfg, std::make_shared<pg_store>(std::move(pool), cfg.node_id),
-    std::shared_ptr<net::http_sender>{net::make_http_client(http)},
-    std::make_shared<lease_clock>(), std::make_shared<telemetry>(),
-    retry_policy{cfg.retry_schedule}, http.user_agent});
+  auto ctx = std::make_shared<node_context>(
+      node_context{cfg, std::make_shared<pg_store>(std::move(pool), cfg.node_id),
+                   std::shared_ptr<net::http_sender>{net::make_http_client(http)},
+                   std::make_shared<lease_clock>(), std::make_shared<telemetry>(),
+                   retry_policy{cfg.retry_schedule}, http.user_agent});
   return ctx;
 }
 
@@ -65,14 +65,12 @@ int run_node(const config::node_config& cfg) {
     return 1;
   }
   caf::actor_system_config caf_cfg;
-  caf_cfg.set("scheduler.max-threads",
-              std::max(2u, std::thread::hardware_concurrency()));
+  caf_cfg.set("scheduler.max-threads", std::max(2u, std::thread::hardware_concurrency()));
   caf::actor_system system{caf_cfg};
 
   node_parts parts;
-  parts.leases = std::make_unique<pg_lease_store>(
-    lease_store_options{cfg.db, cfg.node_id, COURIER_VERSION, cfg.partitions,
-                        cfg.lease_self_expiry});
+  parts.leases = std::make_unique<pg_lease_store>(lease_store_options{
+      cfg.db, cfg.node_id, COURIER_VERSION, cfg.partitions, cfg.lease_self_expiry});
   parts.notifications = std::make_unique<pg_notification_source>(cfg.db, cfg.node_id);
   auto supervisor = spawn_node_supervisor(system, ctx, std::move(parts));
 

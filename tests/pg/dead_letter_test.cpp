@@ -16,8 +16,8 @@ TEST_F(dead_letter, parks_after_max_attempts_and_continues) {
   sub_.set_behaviour("h", failing);
   start_node("n1", {"--poison_policy", "dead_letter", "--max_attempts", "3"});
   emit_to(db_, id, "poison", R"({"n":1})");
-  ASSERT_TRUE(sub_.wait_for([&] { return scalar("SELECT count(*) FROM courier.dead_letters") == 1; },
-                            15s));
+  ASSERT_TRUE(
+      sub_.wait_for([&] { return scalar("SELECT count(*) FROM courier.dead_letters") == 1; }, 15s));
   EXPECT_EQ(sub_.count("h"), 3u);
   EXPECT_EQ(scalar("SELECT attempts FROM courier.dead_letters"), 3);
   EXPECT_EQ(scalar("SELECT seq FROM courier.dead_letters"), 1);
@@ -46,7 +46,7 @@ TEST_F(dead_letter, block_policy_waits_on_the_head_visibly) {
   for (const auto& d : sub_.received("h"))
     EXPECT_EQ(d.seq, 1) << "under block nothing overtakes the head";
   ASSERT_TRUE(sub_.wait_for(
-    [&] { return scalar("SELECT head_attempts FROM courier.hook_status") >= 4; }, 10s));
+      [&] { return scalar("SELECT head_attempts FROM courier.hook_status") >= 4; }, 10s));
   EXPECT_NE(pg_instance::exec_scalar(db_, "SELECT last_error FROM courier.hook_status").find("500"),
             std::string::npos);
   EXPECT_EQ(scalar("SELECT count(*) FROM courier.dead_letters"), 0);

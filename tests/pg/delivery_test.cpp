@@ -184,12 +184,11 @@ TEST_F(delivery, gone_disables_the_hook) {
   emit(db_, "x", "{}");
   emit(db_, "x", "{}");
   ASSERT_TRUE(sub_.wait_for(
-    [&] {
-      return pg_instance::exec_scalar(
-               db_, "SELECT state FROM courier.hooks WHERE id = " + std::to_string(id)) ==
-             "disabled";
-    },
-    10s));
+      [&] {
+        return pg_instance::exec_scalar(db_, "SELECT state FROM courier.hooks WHERE id = " +
+                                                 std::to_string(id)) == "disabled";
+      },
+      10s));
   std::this_thread::sleep_for(500ms);
   EXPECT_EQ(sub_.count("gone"), 1u);
 }
@@ -200,13 +199,13 @@ TEST_F(delivery, pause_and_resume_are_picked_up_live) {
   emit(db_, "x", "{}");
   ASSERT_TRUE(delivered_through("h", 1));
   pg_instance::exec_scalar(db_, "UPDATE courier.hooks SET state = 'paused' WHERE id = " +
-                                  std::to_string(id));
+                                    std::to_string(id));
   std::this_thread::sleep_for(500ms);
   emit(db_, "x", "{}");
   std::this_thread::sleep_for(1s);
   EXPECT_EQ(sub_.distinct_seqs("h"), 1u) << "a paused hook must not deliver";
   pg_instance::exec_scalar(db_, "UPDATE courier.hooks SET state = 'active' WHERE id = " +
-                                  std::to_string(id));
+                                    std::to_string(id));
   ASSERT_TRUE(delivered_through("h", 2));
   // A hook created while the node runs is picked up without a restart.
   hook("late");
@@ -219,11 +218,11 @@ TEST_F(delivery, private_targets_are_refused_by_default) {
   start_node("n1", {"--allow_private_targets", "false"});
   emit(db_, "x", "{}");
   ASSERT_TRUE(sub_.wait_for(
-    [&] {
-      return pg_instance::exec_scalar(db_, "SELECT last_error FROM courier.hook_status")
-               .find("private") != std::string::npos;
-    },
-    10s));
+      [&] {
+        return pg_instance::exec_scalar(db_, "SELECT last_error FROM courier.hook_status")
+                   .find("private") != std::string::npos;
+      },
+      10s));
   EXPECT_EQ(sub_.count(), 0u);
 }
 

@@ -21,12 +21,12 @@ TEST_F(https, delivers_over_tls_and_refuses_a_wrong_host_name) {
   ASSERT_TRUE(tls_sub.wait_for([&] { return tls_sub.contiguous_seq("good") >= 1; }, 15s));
   EXPECT_TRUE(verify_signature(tls_sub.received("good")[0], good_secret));
   ASSERT_TRUE(tls_sub.wait_for(
-    [&] {
-      return pg_instance::exec_scalar(
-               db_, "SELECT last_error FROM courier.hook_status WHERE url LIKE '%/h/bad'")
-               .find("tls") != std::string::npos;
-    },
-    15s));
+      [&] {
+        return pg_instance::exec_scalar(
+                   db_, "SELECT last_error FROM courier.hook_status WHERE url LIKE '%/h/bad'")
+                   .find("tls") != std::string::npos;
+      },
+      15s));
   EXPECT_EQ(tls_sub.count("bad"), 0u);
 }
 
@@ -37,11 +37,11 @@ TEST_F(https, untrusted_certificate_is_refused) {
   start_node("n1"); // no ca_file: the test CA is not trusted
   emit(db_, "x", "{}");
   ASSERT_TRUE(tls_sub.wait_for(
-    [&] {
-      return pg_instance::exec_scalar(db_, "SELECT last_error FROM courier.hook_status")
-               .find("tls") != std::string::npos;
-    },
-    15s));
+      [&] {
+        return pg_instance::exec_scalar(db_, "SELECT last_error FROM courier.hook_status")
+                   .find("tls") != std::string::npos;
+      },
+      15s));
   EXPECT_EQ(tls_sub.count("h"), 0u);
 }
 

@@ -32,37 +32,41 @@ TEST_F(sql_api, pattern_matching) {
     bool match;
   };
   const row table[] = {
-    {"*", "anything", true},          {"order.created", "order.created", true},
-    {"order.created", "order.updated", false}, {"order.*", "order.created", true},
-    {"order.*", "order.item.added", true},     {"order.*", "order", false},
-    {"order.*", "orders.created", false},      {"order.item.*", "order.item.added", true},
-    {"order.item.*", "order.created", false},  {"user.created", "user.created.v2", false},
+      {"*", "anything", true},
+      {"order.created", "order.created", true},
+      {"order.created", "order.updated", false},
+      {"order.*", "order.created", true},
+      {"order.*", "order.item.added", true},
+      {"order.*", "order", false},
+      {"order.*", "orders.created", false},
+      {"order.item.*", "order.item.added", true},
+      {"order.item.*", "order.created", false},
+      {"user.created", "user.created.v2", false},
   };
   for (const auto& r : table) {
-    auto got = pg_instance::exec_scalar(
-      db_, std::string{"SELECT courier.type_matches(ARRAY['"} + r.pattern + "'], '" + r.type +
-             "')");
+    auto got = pg_instance::exec_scalar(db_, std::string{"SELECT courier.type_matches(ARRAY['"} +
+                                                 r.pattern + "'], '" + r.type + "')");
     EXPECT_EQ(got == "t", r.match) << r.pattern << " vs " << r.type;
   }
   for (const char* bad : {"order.*.x", "*.created", "order..x", "", "a b", "order*"})
-    EXPECT_EQ(pg_instance::exec_scalar(
-                db_, std::string{"SELECT courier.valid_pattern('"} + bad + "')"),
-              "f")
-      << bad;
+    EXPECT_EQ(
+        pg_instance::exec_scalar(db_, std::string{"SELECT courier.valid_pattern('"} + bad + "')"),
+        "f")
+        << bad;
 }
 
 TEST_F(sql_api, create_hook_rejects_bad_input_clearly) {
   auto secret = random_secret();
   EXPECT_NE(error_of("SELECT courier.create_hook('ftp://x/y', '" + secret + "')")
-              .find("invalid hook url"),
+                .find("invalid hook url"),
             std::string::npos);
   EXPECT_NE(error_of("SELECT courier.create_hook('http://u:p@x/y', '" + secret + "')")
-              .find("invalid hook url"),
+                .find("invalid hook url"),
             std::string::npos);
   EXPECT_NE(error_of("SELECT courier.create_hook('http://x/y', 'nope')").find("invalid secret"),
             std::string::npos);
   EXPECT_NE(error_of("SELECT courier.create_hook('http://x/y', '" + secret + "', '{a.*.b}')")
-              .find("invalid event type pattern"),
+                .find("invalid event type pattern"),
             std::string::npos);
   EXPECT_EQ(scalar("SELECT count(*) FROM courier.hooks"), 0);
 }
@@ -102,8 +106,12 @@ TEST_F(sql_api, seqs_are_gapless_and_commit_ordered) {
 TEST_F(sql_api, migrate_is_idempotent_and_safe_concurrently) {
   auto fresh = pg_instance::shared().create_database("m", false);
   auto ctl = pg_instance::courierctl_path();
-  auto a = std::async(std::launch::async, [&] { return run_command({ctl, "migrate", "--db", fresh}); });
-  auto b = std::async(std::launch::async, [&] { return run_command({ctl, "migrate", "--db", fresh}); });
+  auto a = std::async(std::launch::async, [&] {
+    return run_command({ctl, "migrate", "--db", fresh});
+  });
+  auto b = std::async(std::launch::async, [&] {
+    return run_command({ctl, "migrate", "--db", fresh});
+  });
   auto ra = a.get(), rb = b.get();
   EXPECT_EQ(ra.exit_code, 0) << ra.output;
   EXPECT_EQ(rb.exit_code, 0) << rb.output;

@@ -15,12 +15,12 @@ TEST_F(startup, bad_configuration_exits_2_naming_the_key) {
     std::string key;
   };
   const std::vector<bad> cases = {
-    {{"--db", db_, "--http_timeout_ms", "soon"}, "http_timeout_ms"},
-    {{"--db", db_, "--poison_policy", "explode"}, "poison_policy"},
-    {{"--db", db_, "--retry_schedule", "5s,,1m"}, "retry_schedule"},
-    {{"--db", db_, "--admin_listen", "0.0.0.0:8480"}, "admin_token"},
-    {{"--db", db_, "--no_such_key", "1"}, "no_such_key"},
-    {{"--http_timeout_ms", "100"}, "db"},
+      {{"--db", db_, "--http_timeout_ms", "soon"}, "http_timeout_ms"},
+      {{"--db", db_, "--poison_policy", "explode"}, "poison_policy"},
+      {{"--db", db_, "--retry_schedule", "5s,,1m"}, "retry_schedule"},
+      {{"--db", db_, "--admin_listen", "0.0.0.0:8480"}, "admin_token"},
+      {{"--db", db_, "--no_such_key", "1"}, "no_such_key"},
+      {{"--http_timeout_ms", "100"}, "db"},
   };
   for (const auto& c : cases) {
     std::vector<std::string> argv = {courierd_process::binary_path()};
