@@ -123,8 +123,14 @@ void try_send(delivery_actor* self) {
 std::string describe_failure(const net::http_result& r) {
   if (r.failure == net::http_failure::none) {
     auto text = "HTTP " + std::to_string(r.status);
-    if (!r.body_excerpt.empty())
-      text += ": " + r.body_excerpt.substr(0, 200);
+    if (!r.body_excerpt.empty()) {
+      // One line for logs and hook_status, whatever the subscriber sent.
+      auto excerpt = r.body_excerpt.substr(0, 200);
+      for (auto& c : excerpt)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+          c = ' ';
+      text += ": " + excerpt;
+    }
     return text;
   }
   return std::string{net::to_string(r.failure)} + ": " + r.error;

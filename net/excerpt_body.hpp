@@ -22,6 +22,7 @@ struct excerpt_body {
     std::size_t excerpt_limit = 512;
   };
 
+  // Beast's sink for body bytes; lives inside the parser, same strand.
   class reader {
   public:
     template <bool is_request, class Fields>

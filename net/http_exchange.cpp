@@ -129,10 +129,11 @@ void http_exchange::resolve() {
     auto port = static_cast<unsigned short>(std::stoul(url_.port));
     return on_resolved({}, {tcp::endpoint(literal, port)});
   }
-  env_.dns.resolve(url_.host, url_.port, strand_,
-                   [self = shared_from_this()](error_code ec, dns_resolver::endpoints found) {
-                     self->on_resolved(ec, std::move(found));
-                   });
+  env_.dns.resolve(
+      url_.host, url_.port, strand_,
+      [self = shared_from_this()](error_code lookup_ec, dns_resolver::endpoints found) {
+        self->on_resolved(lookup_ec, std::move(found));
+      });
 }
 
 void http_exchange::on_resolved(const error_code& ec, dns_resolver::endpoints found) {

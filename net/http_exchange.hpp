@@ -24,7 +24,8 @@
 
 namespace courier::net {
 
-// What exchanges borrow from the client; the client outlives all of them.
+// What exchanges borrow from the client, which owns it and outlives them all; read
+// from every I/O thread (the pieces it points to are thread-safe).
 struct exchange_env {
   boost::asio::io_context& ioc;
   boost::asio::ssl::context& tls;

@@ -111,7 +111,10 @@ cluster_view pg_lease_store::heartbeat(std::chrono::milliseconds live_within,
     auto live = tx.exec_params(
         R"(SELECT node_id FROM courier.nodes
           WHERE node_id = $1
-             OR (NOT stopping AND heartbeat_at >= now() - make_interval(secs => $2 / 1000.0))
+             OR (NOT stopping AND heartbeat_at >= now() - make_interval(secs => $2 / 1000.0)
+                 -- A crashed node's session is gone at once: don't wait for its heartbeat
+                 -- to age before counting it out (that would delay failover).
+                 AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = lease_pid))
           ORDER BY node_id)",
         opts_.node_id, static_cast<long long>(live_within.count()));
     for (const auto& row : live)

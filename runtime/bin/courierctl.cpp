@@ -82,7 +82,10 @@ int cluster_status(const cli_args& args) {
     SELECT n.node_id, n.partitions_held,
            to_char(n.last_heartbeat AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
            round(extract(epoch FROM now() - n.last_heartbeat)::numeric, 1)::float8,
-           n.stopping,
+           CASE WHEN NOT n.connected THEN 'dead'
+                WHEN n.stopping THEN 'stopping'
+                WHEN n.last_heartbeat < now() - interval '10 seconds' THEN 'stale'
+                ELSE 'live' END,
            (SELECT count(*) FROM courier.hook_status h WHERE h.owner_node = n.node_id)::int,
            (SELECT coalesce(sum(h.backlog), 0) FROM courier.hook_status h
              WHERE h.owner_node = n.node_id)::bigint,
@@ -101,7 +104,7 @@ int cluster_status(const cli_args& args) {
                      {"partitions_held", r[1].as<int>()},
                      {"last_heartbeat", r[2].as<std::string>()},
                      {"heartbeat_age_s", r[3].as<double>()},
-                     {"stopping", r[4].as<bool>()},
+                     {"state", r[4].as<std::string>()},
                      {"hooks_owned", r[5].as<int>()},
                      {"backlog", r[6].as<long long>()},
                      {"oldest_undelivered_s", r[7].as<double>()}});
@@ -124,7 +127,7 @@ int cluster_status(const cli_args& args) {
                 n["partitions_held"].get<int>(), n["hooks_owned"].get<int>(),
                 n["backlog"].get<long long>(), n["oldest_undelivered_s"].get<double>(),
                 n["heartbeat_age_s"].get<double>(),
-                n["stopping"].get<bool>() ? "stopping" : "live");
+                n["state"].get<std::string>().c_str());
   return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <caf/all.hpp>
 
 #include <csignal>
+#include <sys/resource.h>
 #include <thread>
 
 namespace courier {
@@ -45,8 +46,19 @@ std::shared_ptr<node_context> make_context(const config::node_config& cfg,
 
 } // namespace
 
+// Thousands of concurrent deliveries need more descriptors than the usual soft limit.
+void raise_file_limit(const std::shared_ptr<spdlog::logger>& log) {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &lim) != 0)
+      log->warn("could not raise the open-file limit: max_in_flight may be capped by it");
+  }
+}
+
 int run_node(const config::node_config& cfg) {
   auto log = logger("node");
+  raise_file_limit(log);
   auto signals = termination_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);

@@ -405,5 +405,6 @@ SELECT n.node_id,
        n.heartbeat_at AS last_heartbeat,
        n.started_at,
        n.stopping,
-       n.version
+       n.version,
+       EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = n.lease_pid) AS connected
 FROM courier.nodes n;

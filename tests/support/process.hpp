@@ -1,7 +1,8 @@
 #pragma once
 // child_process owns one long-running child (stdout+stderr to a log file in its own
 // temp dir) and reaps it; courierd_process starts COURIER_BINARY_DIR/courierd.
-// Used from the test thread that created it (the child gets PDEATHSIG from that thread).
+// Not thread-safe: used by the test thread that created it. The child is SIGKILLed
+// when that thread exits (PR_SET_PDEATHSIG), so a killed test leaves no stray node.
 #include <chrono>
 #include <csignal>
 #include <optional>
