@@ -35,6 +35,9 @@ std::shared_ptr<node_context> make_context(const config::node_config& cfg,
   http.allow_private_targets = cfg.allow_private_targets;
   http.ca_file = cfg.ca_file;
   http.max_response_body = static_cast<std::size_t>(cfg.max_response_body);
+  // Every request may come back to the same origin (one big subscriber): keep as many
+  // idle connections as can be in flight, or the surplus reconnects on every event.
+  http.max_idle_per_origin = http.max_in_flight;
   http.user_agent = std::string{"courier/"} + COURIER_VERSION;
   auto ctx = std::make_shared<node_context>(
       node_context{cfg, std::make_shared<pg_store>(std::move(pool), cfg.node_id),
@@ -78,6 +81,9 @@ int run_node(const config::node_config& cfg) {
   }
   caf::actor_system_config caf_cfg;
   caf_cfg.set("scheduler.max-threads", std::max(2u, std::thread::hardware_concurrency()));
+  // Work sharing parks idle workers on a condition variable; work stealing's polling
+  // sleeps burn the cores that Postgres and the HTTP threads need.
+  caf_cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system system{caf_cfg};
 
   node_parts parts;
