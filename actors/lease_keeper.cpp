@@ -72,6 +72,22 @@ void finish_drain_if_done(keeper_actor* self) {
   self->quit();
 }
 
+// Partitions taken from a dead node: the failover a user sees, measured from the
+// dead node's last heartbeat to this acquisition (delivery resumes right after).
+void report_takeovers(keeper_state& st, const std::vector<lease_grant>& grants) {
+  std::map<std::string, std::pair<int, std::int64_t>> by_node;
+  for (const auto& g : grants)
+    if (!g.taken_from.empty()) {
+      auto& [count, silent] = by_node[g.taken_from];
+      ++count;
+      silent = std::max(silent, g.holder_silent_ms);
+      st.ctx->metrics->takeover_gap().Observe(static_cast<double>(g.holder_silent_ms) / 1000.0);
+    }
+  for (const auto& [node, info] : by_node)
+    st.log->warn("took over {} partitions from node {} (silent for {} ms before the takeover)",
+                 info.first, node, info.second);
+}
+
 void balance(keeper_actor* self, const cluster_view& view) {
   auto& st = self->state;
   const auto& cfg = st.ctx->cfg;
@@ -116,6 +132,7 @@ void balance(keeper_actor* self, const cluster_view& view) {
       st.held[g.partition] = g.epoch;
       self->send(st.supervisor, acquired_atom::value, g);
     }
+    report_takeovers(st, grants);
     if (!grants.empty()) {
       st.ctx->metrics->leases_acquired().Increment(static_cast<double>(grants.size()));
       st.log->info("acquired {} partitions (now {} of target {}; {} live nodes)", grants.size(),

@@ -66,6 +66,11 @@ telemetry::telemetry() : registry_(std::make_shared<prometheus::Registry>()) {
                       .Help("1 while the lease connection is confirmed within lease_self_expiry_ms")
                       .Register(r)
                       .Add({});
+  takeover_gap_ = &prometheus::BuildHistogram()
+                       .Name("courier_takeover_gap_seconds")
+                       .Help("Silence of a dead node before this node took its partitions over")
+                       .Register(r)
+                       .Add({}, latency_buckets);
   notifications_ = &prometheus::BuildCounter()
                         .Name("courier_notifications_total")
                         .Help("Wake-ups received by LISTEN/NOTIFY")

@@ -42,6 +42,7 @@ public:
   prometheus::Counter& leases_acquired() { return *leases_acquired_; }
   prometheus::Gauge& lease_valid() { return *lease_valid_; }
   prometheus::Counter& notifications() { return *notifications_; }
+  prometheus::Histogram& takeover_gap() { return *takeover_gap_; }
 
 private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -58,6 +59,7 @@ private:
   prometheus::Counter* leases_acquired_;
   prometheus::Gauge* lease_valid_;
   prometheus::Counter* notifications_;
+  prometheus::Histogram* takeover_gap_;
 };
 
 } // namespace courier

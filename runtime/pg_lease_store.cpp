@@ -150,16 +150,28 @@ std::vector<lease_grant> pg_lease_store::acquire(const std::vector<int>& candida
       partitions.push_back(row[0].as<int>());
     if (partitions.empty())
       return std::vector<lease_grant>{};
+    // The previous holder is still named when it died holding the lease (a graceful
+    // release clears it): that is a takeover, and its silence measures the failover.
     auto epochs = tx.exec_params(
-        R"(INSERT INTO courier.leases (partition, epoch, node_id, acquired_at)
-         SELECT p, 1, $2, now() FROM unnest($1::int[]) AS p
-         ON CONFLICT (partition) DO UPDATE
-           SET epoch = courier.leases.epoch + 1, node_id = excluded.node_id, acquired_at = now()
-         RETURNING partition, epoch)",
+        R"(WITH previous AS (
+             SELECT l.partition, l.node_id,
+                    (extract(epoch FROM now() - n.heartbeat_at) * 1000)::bigint AS silent_ms
+               FROM courier.leases l LEFT JOIN courier.nodes n ON n.node_id = l.node_id
+              WHERE l.partition = ANY($1::int[]) AND l.node_id IS NOT NULL AND l.node_id <> $2),
+           granted AS (
+             INSERT INTO courier.leases (partition, epoch, node_id, acquired_at)
+             SELECT p, 1, $2, now() FROM unnest($1::int[]) AS p
+             ON CONFLICT (partition) DO UPDATE
+               SET epoch = courier.leases.epoch + 1, node_id = excluded.node_id,
+                   acquired_at = now()
+             RETURNING partition, epoch)
+         SELECT g.partition, g.epoch, coalesce(p.node_id, ''), coalesce(p.silent_ms, -1)
+           FROM granted g LEFT JOIN previous p ON p.partition = g.partition)",
         int_array_literal(partitions), opts_.node_id);
     std::vector<lease_grant> grants;
     for (const auto& row : epochs)
-      grants.push_back({row[0].as<int>(), row[1].as<std::int64_t>()});
+      grants.push_back({row[0].as<int>(), row[1].as<std::int64_t>(), row[2].as<std::string>(),
+                        row[3].as<std::int64_t>()});
     return grants;
   });
 }
@@ -169,6 +181,10 @@ void pg_lease_store::release(const std::vector<int>& partitions) {
     return;
   guarded("release", [&] {
     pqxx::nontransaction tx{*conn_};
+    // Cleared first, while still held: the next holder sees a hand-over, not a takeover.
+    tx.exec_params("UPDATE courier.leases SET node_id = NULL "
+                   "WHERE partition = ANY($1::int[]) AND node_id = $2",
+                   int_array_literal(partitions), opts_.node_id);
     tx.exec_params("SELECT pg_advisory_unlock(courier.lock_class(), p) FROM unnest($1::int[]) AS p",
                    int_array_literal(partitions));
     return 0;

@@ -32,6 +32,8 @@ struct outbox_event {
 struct lease_grant {
   int partition = 0;
   std::int64_t epoch = 0;
+  std::string taken_from;             // a dead previous holder's node id; empty after a hand-over
+  std::int64_t holder_silent_ms = -1; // how long that holder had been silent
 };
 
 // "Hook delivered through seq", made under the lease (partition, epoch).

@@ -25,7 +25,7 @@ namespace {
 
 std::map<std::string, long> parse_args(int argc, char** argv) {
   std::map<std::string, long> out{
-    {"events", 200000}, {"hooks", 1000}, {"rate", 1000}, {"live-seconds", 10}};
+      {"events", 200000}, {"hooks", 1000}, {"rate", 1000}, {"live-seconds", 10}};
   for (int i = 1; i + 1 < argc; i += 2)
     out[std::string{argv[i]}.substr(2)] = std::stol(argv[i + 1]);
   return out;
@@ -69,9 +69,10 @@ int main(int argc, char** argv) {
     for (long base = 0; base < hooks; base += 100) {
       pqxx::work tx{conn};
       for (long h = base; h < std::min(hooks, base + 100); ++h)
-        tx.exec_params("SELECT count(courier.emit_to($1, 'bench.drain', jsonb_build_object('i', g))) "
-                       "FROM generate_series(1, $2) g",
-                       ids[h], per_hook);
+        tx.exec_params(
+            "SELECT count(courier.emit_to($1, 'bench.drain', jsonb_build_object('i', g))) "
+            "FROM generate_series(1, $2) g",
+            ids[h], per_hook);
       tx.commit();
     }
   }
@@ -91,8 +92,8 @@ int main(int argc, char** argv) {
   subscriber live{live_opts};
   std::vector<std::int64_t> live_ids;
   for (int h = 0; h < 50; ++h)
-    live_ids.push_back(create_hook(db, live.url_for("l" + std::to_string(h)), random_secret(),
-                                   {"bench.live"}));
+    live_ids.push_back(
+        create_hook(db, live.url_for("l" + std::to_string(h)), random_secret(), {"bench.live"}));
   std::this_thread::sleep_for(1s); // the node picks up the new hooks
   const long rate = args["rate"], seconds = args["live-seconds"];
   std::map<std::string, steady::time_point> sent; // "<event id>" -> time before commit

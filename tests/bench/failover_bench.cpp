@@ -67,8 +67,9 @@ int main(int argc, char** argv) {
   for (int h = 0; h < hooks; ++h)
     ids.push_back(create_hook(db, sub.url_for(std::to_string(h)), random_secret()));
   // Default lease settings: only the test conveniences (admin port, loopback targets).
-  node_harness nodes{db, {"--lease_self_expiry_ms", "5000", "--lease_tick_ms", "500",
-                          "--retry_schedule", "100ms,500ms", "--log_level", "warn"}};
+  node_harness nodes{db,
+                     {"--lease_self_expiry_ms", "5000", "--lease_tick_ms", "500",
+                      "--retry_schedule", "100ms,500ms", "--log_level", "warn"}};
   std::atomic<bool> writing{true};
   std::thread writer{[&] {
     pqxx::connection conn{db};
@@ -97,8 +98,8 @@ int main(int argc, char** argv) {
     {
       pqxx::connection conn{db};
       pqxx::nontransaction tx{conn};
-      for (const auto& row : tx.exec_params(
-             "SELECT url FROM courier.hook_status WHERE owner_node = $1", victim))
+      for (const auto& row :
+           tx.exec_params("SELECT url FROM courier.hook_status WHERE owner_node = $1", victim))
         owned.insert(row[0].as<std::string>().substr(sub.base_url().size()));
     }
     auto killed_at = steady::now();

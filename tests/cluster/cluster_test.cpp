@@ -156,6 +156,11 @@ TEST_F(cluster, chaos_kill_join_leave_freeze_delivers_everything_in_order) {
   auto log = frozen.log();
   EXPECT_NE(log.find("lost all"), std::string::npos)
       << log.substr(log.size() > 4000 ? log.size() - 4000 : 0);
+  // The crash of n1 was reported as a takeover by whoever took its partitions.
+  bool reported = false;
+  for (const char* id : {"n2", "n3", "n4"})
+    reported |= nodes_->node(id).log().find("from node n1") != std::string::npos;
+  EXPECT_TRUE(reported) << "no takeover log line for the killed node";
   // Survivors settle to a fair split.
   EXPECT_TRUE(settled({"n3", "n4"}, 256, 30s));
 }
