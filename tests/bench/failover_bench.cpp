@@ -23,23 +23,9 @@ using steady = std::chrono::steady_clock;
 
 namespace {
 
-// The split is settled when the given nodes hold every partition, within one.
-bool settled(node_harness& nodes, const std::vector<std::string>& live) {
-  auto held = nodes.partitions_by_node();
-  int total = 0, lo = 1 << 20, hi = 0;
-  for (const auto& id : live) {
-    int n = held.count(id) ? held[id] : 0;
-    total += n;
-    lo = std::min(lo, n);
-    hi = std::max(hi, n);
-  }
-  return total == 256 && hi - lo <= 1;
-}
-
 double wait_settled(node_harness& nodes, const std::vector<std::string>& live) {
   auto start = steady::now();
-  while (!settled(nodes, live) && steady::now() - start < 120s)
-    std::this_thread::sleep_for(20ms);
+  nodes.wait_balanced(live, 256, 120s);
   return std::chrono::duration<double>(steady::now() - start).count();
 }
 

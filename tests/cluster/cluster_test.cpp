@@ -53,21 +53,7 @@ protected:
   };
 
   bool settled(const std::vector<std::string>& live, int partitions, std::chrono::seconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto held = nodes_->partitions_by_node();
-      int total = 0, lo = partitions, hi = 0;
-      for (const auto& id : live) {
-        int n = held.count(id) ? held[id] : 0;
-        total += n;
-        lo = std::min(lo, n);
-        hi = std::max(hi, n);
-      }
-      if (total == partitions && hi - lo <= 1)
-        return true;
-      std::this_thread::sleep_for(200ms);
-    }
-    return false;
+    return nodes_->wait_balanced(live, partitions, timeout);
   }
 };
 

@@ -4,6 +4,7 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
@@ -72,6 +73,29 @@ std::map<std::string, int> node_harness::partitions_by_node() const {
   for (const auto& row : tx.exec("SELECT node_id, partitions_held FROM courier.cluster_nodes"))
     out[row[0].as<std::string>()] = row[1].as<int>();
   return out;
+}
+
+bool node_harness::balanced(const std::vector<std::string>& live, int partitions) const {
+  auto held = partitions_by_node();
+  int total = 0, lo = partitions, hi = 0;
+  for (const auto& id : live) {
+    int n = held.count(id) > 0 ? held[id] : 0;
+    total += n;
+    lo = std::min(lo, n);
+    hi = std::max(hi, n);
+  }
+  return total == partitions && hi - lo <= 1;
+}
+
+bool node_harness::wait_balanced(const std::vector<std::string>& live, int partitions,
+                                 std::chrono::milliseconds timeout) const {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!balanced(live, partitions)) {
+    if (std::chrono::steady_clock::now() >= deadline)
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  return true;
 }
 
 bool node_harness::wait_partitions(const std::string& node_id, int partitions,

@@ -33,6 +33,11 @@ public:
   const std::string& db() const { return db_; }
   std::int64_t scalar_int(const std::string& sql) const;
   std::map<std::string, int> partitions_by_node() const; // from courier.lease_locks
+  // The live nodes hold all partitions between them, within one of each other.
+  bool balanced(const std::vector<std::string>& live, int partitions) const;
+  // Waits until balanced(); false on timeout.
+  bool wait_balanced(const std::vector<std::string>& live, int partitions,
+                     std::chrono::milliseconds timeout) const;
 
   static std::vector<std::string> test_defaults();
 
