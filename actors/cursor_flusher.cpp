@@ -29,7 +29,9 @@ using flusher_actor = caf::stateful_actor<flusher_state>;
 
 void merge(flusher_state& st, const cursor_update& u) {
   auto [it, inserted] = st.pending.emplace(u.hook_id, u);
-  if (!inserted && (u.epoch != it->second.epoch || u.seq > it->second.seq))
+  // A newer lease's progress replaces an older one's, never the other way round.
+  if (!inserted &&
+      (u.epoch > it->second.epoch || (u.epoch == it->second.epoch && u.seq > it->second.seq)))
     it->second = u;
 }
 
@@ -80,14 +82,15 @@ void on_committed(flusher_actor* self, outcome<std::vector<std::int64_t>>& r) {
   }
   if (!r.value.empty()) {
     std::set<std::int64_t> rejected(r.value.begin(), r.value.end());
-    std::set<int> partitions;
+    std::set<std::pair<int, std::int64_t>> partitions; // with the epoch that was rejected
     for (const auto& u : batch)
       if (rejected.count(u.hook_id) > 0)
-        partitions.insert(u.partition);
+        partitions.insert({u.partition, u.epoch});
     st.ctx->metrics->fenced_writes().Increment(static_cast<double>(rejected.size()));
-    for (int p : partitions) {
-      st.log->warn("rejected stale cursor writes for partition {}: its lease epoch moved on", p);
-      self->send(st.supervisor, fenced_atom::value, p);
+    for (auto [p, epoch] : partitions) {
+      st.log->warn("rejected stale cursor writes for partition {} (epoch {}): its lease moved on",
+                   p, epoch);
+      self->send(st.supervisor, fenced_atom::value, p, epoch);
     }
   }
   for (auto& rp : st.waiting_current)

@@ -10,7 +10,8 @@
 
 namespace courier {
 
-// `supervisor` receives (fenced_atom, partition) when a write is rejected as stale.
+// `supervisor` receives (fenced_atom, partition, epoch) when a write made under that
+// lease epoch is rejected as stale.
 caf::actor spawn_cursor_flusher(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
                                 caf::actor supervisor);
 

@@ -161,10 +161,12 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
             revoke(self, p);
           publish_partitions(self);
         },
-        [=](fenced_atom, int partition) {
-          // A newer epoch exists: someone else owns it now. Stop at once.
+        [=](fenced_atom, int partition, std::int64_t epoch) {
+          // A newer epoch exists: someone else owns it now. Stop at once -- unless we
+          // hold it again under a newer epoch and the rejected write was a leftover.
           auto& st = self->state;
-          if (st.partitions.count(partition) == 0)
+          auto it = st.partitions.find(partition);
+          if (it == st.partitions.end() || it->second.lease.epoch != epoch)
             return;
           st.log->warn("partition {} is fenced by a newer lease; stopping its deliveries",
                        partition);

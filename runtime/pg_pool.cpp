@@ -89,6 +89,10 @@ store_error pg_pool::classify_current_exception() {
                      state.rfind("57", 0) == 0 || state.rfind("53", 0) == 0;
     return {transient ? store_errc::retryable : store_errc::permanent,
             "sql error " + state + ": " + e.what()};
+  } catch (const pqxx::transaction_rollback& e) {
+    // 40xxx as libpqxx 6 throws them (serialization_failure, deadlock_detected, ...):
+    // not sql_error, and without a SQLSTATE.
+    return {store_errc::retryable, std::string{"transaction rolled back: "} + e.what()};
   } catch (const pqxx::in_doubt_error& e) {
     return {store_errc::retryable, std::string{"commit in doubt: "} + e.what()};
   } catch (const std::exception& e) {

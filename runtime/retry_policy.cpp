@@ -44,9 +44,10 @@ parse_retry_after(std::string_view value, std::chrono::system_clock::time_point 
   if (value.empty())
     return std::nullopt;
   if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    if (value.size() > 9) // beyond ~31 years: treat as "as late as allowed"
+    auto digits = value.substr(std::min(value.find_first_not_of('0'), value.size()));
+    if (digits.size() > 9) // beyond ~31 years: treat as "as late as allowed"
       return std::chrono::hours{24 * 365};
-    return std::chrono::seconds{std::stol(std::string{value})};
+    return std::chrono::seconds{digits.empty() ? 0 : std::stol(std::string{digits})};
   }
   // IMF-fixdate, the only date form RFC 9110 requires senders to use.
   std::tm tm{};

@@ -1,0 +1,324 @@
+#pragma once
+// Deterministic actor tests without CAF's Boost.Test-style DSL: a real actor_system
+// running CAF's test_coordinator (single-threaded; messages run only when the test
+// calls run(), timers fire only when it calls fire_timer()), plus fakes of the store
+// and the HTTP client that record every call. The fakes answer on the test thread,
+// either at once or when the test releases a held callback.
+#include "actors/messages.hpp"
+#include "actors/node_context.hpp"
+#include "actors/telemetry.hpp"
+#include "net/http_sender.hpp"
+#include "runtime/store.hpp"
+
+#include <caf/all.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+
+#include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace courier::testing {
+
+// -- fake store ---------------------------------------------------------------------
+
+struct fetch_call {
+  std::int64_t hook_id = 0;
+  std::int64_t after_seq = 0;
+  int limit = 0;
+};
+
+// Each operation either answers inside the call (the default) or, when its hold_*
+// flag is set, keeps the callback until the test calls release_*().
+class fake_store final : public store {
+public:
+  // Streams served by fetch_events, per hook, in seq order.
+  std::map<std::int64_t, std::vector<outbox_event>> events;
+  std::optional<store_error> fetch_error; // when set, every fetch fails with it
+  bool hold_fetches = false;
+  std::vector<fetch_call> fetches;
+  std::deque<std::function<void()>> held_fetches;
+
+  std::vector<std::vector<cursor_update>> commits;
+  std::vector<std::int64_t> reject_hooks;  // returned as fenced by commit_cursors
+  std::optional<store_error> commit_error; // the next commit fails with it (once)
+  bool hold_commits = false;
+  std::deque<std::function<void()>> held_commits;
+
+  std::vector<dead_letter_request> parked;
+  outcome<bool> park_result = outcome<bool>::success(true);
+  bool hold_parks = false;
+  std::deque<std::function<void()>> held_parks;
+
+  std::vector<failure_report> failures;
+
+  std::vector<std::pair<std::int64_t, std::string>> disabled;
+  bool hold_disables = false;
+  std::deque<std::function<void()>> held_disables;
+
+  std::vector<std::int64_t> quarantines;
+
+  void load_hooks(int, callback<std::vector<hook_spec>> done) override {
+    done(outcome<std::vector<hook_spec>>::success({}));
+  }
+
+  void fetch_events(std::int64_t hook_id, std::int64_t after_seq, int limit,
+                    callback<std::vector<outbox_event>> done) override {
+    fetches.push_back({hook_id, after_seq, limit});
+    outcome<std::vector<outbox_event>> result;
+    if (fetch_error) {
+      result = outcome<std::vector<outbox_event>>::failure(*fetch_error);
+    } else {
+      std::vector<outbox_event> out;
+      for (const auto& ev : events[hook_id])
+        if (ev.seq > after_seq && static_cast<int>(out.size()) < limit)
+          out.push_back(ev);
+      result = outcome<std::vector<outbox_event>>::success(std::move(out));
+    }
+    answer(hold_fetches, held_fetches, std::move(done), std::move(result));
+  }
+
+  void commit_cursors(std::vector<cursor_update> updates,
+                      callback<std::vector<std::int64_t>> done) override {
+    outcome<std::vector<std::int64_t>> result;
+    if (commit_error) {
+      result = outcome<std::vector<std::int64_t>>::failure(*commit_error);
+      commit_error.reset();
+    } else {
+      std::vector<std::int64_t> rejected;
+      for (const auto& u : updates)
+        if (std::count(reject_hooks.begin(), reject_hooks.end(), u.hook_id) > 0)
+          rejected.push_back(u.hook_id);
+      result = outcome<std::vector<std::int64_t>>::success(std::move(rejected));
+    }
+    commits.push_back(std::move(updates));
+    answer(hold_commits, held_commits, std::move(done), std::move(result));
+  }
+
+  void park_dead_letter(dead_letter_request req, callback<bool> done) override {
+    parked.push_back(std::move(req));
+    answer(hold_parks, held_parks, std::move(done), park_result);
+  }
+
+  void record_failure(failure_report report, callback<bool> done) override {
+    failures.push_back(std::move(report));
+    done(outcome<bool>::success(true));
+  }
+
+  void disable_hook(std::int64_t hook_id, std::string reason, callback<bool> done) override {
+    disabled.emplace_back(hook_id, std::move(reason));
+    answer(hold_disables, held_disables, std::move(done), outcome<bool>::success(true));
+  }
+
+  void set_quarantine(std::int64_t hook_id, std::int64_t, std::string,
+                      callback<bool> done) override {
+    quarantines.push_back(hook_id);
+    done(outcome<bool>::success(true));
+  }
+
+  static void release(std::deque<std::function<void()>>& held) {
+    ASSERT_FALSE(held.empty()) << "no held store callback to release";
+    auto next = std::move(held.front());
+    held.pop_front();
+    next();
+  }
+
+  // Drops held callbacks (and the actor handles they capture) at teardown.
+  void clear() {
+    held_fetches.clear();
+    held_commits.clear();
+    held_parks.clear();
+    held_disables.clear();
+  }
+
+private:
+  template <class T>
+  static void answer(bool hold, std::deque<std::function<void()>>& held, callback<T> done,
+                     outcome<T> result) {
+    if (hold)
+      held.push_back([done = std::move(done), result = std::move(result)]() mutable {
+        done(std::move(result));
+      });
+    else
+      done(std::move(result));
+  }
+};
+
+// -- fake HTTP client ---------------------------------------------------------------
+
+// Records every request and keeps its callback until the test answers it, so a test
+// can see whether a second request went out before the first was answered.
+class fake_http final : public net::http_sender {
+public:
+  std::vector<net::http_request> requests; // every send(), in order
+  std::size_t max_outstanding = 0;
+  int stops = 0;
+
+  void send(net::http_request req, std::function<void(net::http_result)> done) override {
+    requests.push_back(req);
+    pending_.push_back({std::move(req), std::move(done)});
+    max_outstanding = std::max(max_outstanding, pending_.size());
+  }
+
+  void stop() override { ++stops; }
+
+  std::size_t outstanding() const { return pending_.size(); }
+
+  // Answers the oldest outstanding request. Like the real client, a request whose
+  // may_send() says no at this point is not sent and fails as fenced.
+  void answer(net::http_result r) {
+    ASSERT_FALSE(pending_.empty()) << "no outstanding request to answer";
+    auto next = std::move(pending_.front());
+    pending_.pop_front();
+    if (next.req.may_send && !next.req.may_send()) {
+      r = net::http_result{};
+      r.failure = net::http_failure::fenced;
+      r.error = "fenced";
+    } else {
+      ++sent_;
+    }
+    next.done(std::move(r));
+  }
+
+  void answer_status(int status, std::optional<std::string> retry_after = std::nullopt,
+                     std::string body = {}) {
+    net::http_result r;
+    r.status = status;
+    r.retry_after = std::move(retry_after);
+    r.body_excerpt = std::move(body);
+    answer(std::move(r));
+  }
+
+  void answer_failure(net::http_failure f, std::string error = "simulated") {
+    net::http_result r;
+    r.failure = f;
+    r.error = std::move(error);
+    answer(std::move(r));
+  }
+
+  // Requests whose bytes would have reached the subscriber.
+  int sent() const { return sent_; }
+
+  void clear() { pending_.clear(); }
+
+private:
+  struct pending {
+    net::http_request req;
+    std::function<void(net::http_result)> done;
+  };
+  std::deque<pending> pending_;
+  int sent_ = 0;
+};
+
+inline const std::string* find_header(const net::http_request& req, const std::string& name) {
+  for (const auto& [key, value] : req.headers)
+    if (key == name)
+      return &value;
+  return nullptr;
+}
+
+inline std::string header(const net::http_request& req, const std::string& name) {
+  auto found = find_header(req, name);
+  return found != nullptr ? *found : "<missing " + name + ">";
+}
+
+// -- test coordinator fixture ---------------------------------------------------------
+
+inline caf::actor_system_config& testing_config(caf::actor_system_config& cfg) {
+  cfg.set("scheduler.policy", caf::atom("testing"));
+  cfg.set("logger.file-verbosity", caf::atom("quiet"));
+  cfg.set("logger.console-verbosity", caf::atom("quiet"));
+  return cfg;
+}
+
+// What a recording actor saw: the flusher's inbox, or a supervisor's.
+struct inbox {
+  std::vector<cursor_update> advances;
+  std::vector<int> fenced_partitions;
+  std::vector<caf::down_msg> downs;
+};
+
+class actor_fixture : public ::testing::Test {
+protected:
+  actor_fixture()
+      : sys(testing_config(cfg)),
+        sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())) {
+    spdlog::set_level(spdlog::level::off); // warnings are expected in these tests
+    sched.clock().current_time += std::chrono::hours(1);
+  }
+
+  ~actor_fixture() override {
+    for (auto& a : to_kill)
+      caf::anon_send_exit(a, caf::exit_reason::kill);
+    run();
+    to_kill.clear();
+    if (store_)
+      store_->clear();
+    if (http_)
+      http_->clear();
+    sched.clock().cancel_all();
+    run();
+  }
+
+  // Runs every queued message (no timers). Bounded so a livelock fails, not hangs.
+  void run() {
+    auto n = sched.run(100000);
+    EXPECT_LT(n, 100000u) << "actors did not go idle";
+  }
+
+  // Fires the earliest pending timer (regardless of its due time), then runs.
+  bool fire_timer() {
+    auto fired = sched.trigger_timeout();
+    run();
+    return fired;
+  }
+
+  // Advances the fake clock and runs what became due.
+  void advance(caf::timespan d) {
+    sched.advance_time(d);
+    run();
+  }
+
+  bool has_timer() const { return sched.has_pending_timeout(); }
+
+  // An actor that records advance and fenced messages.
+  caf::actor spawn_recorder(std::shared_ptr<inbox> box) {
+    // State travels as a spawn argument, not a capture: CAF 0.17 binds a reference to a
+    // null tuple for argument-less functors (harmless, but UBSan reports it).
+    auto a = sys.spawn(
+        [](caf::event_based_actor* self, std::shared_ptr<inbox> box) -> caf::behavior {
+          self->set_down_handler([box](caf::down_msg& dm) { box->downs.push_back(dm); });
+          return {
+              [box](atoms::advance_atom, const cursor_update& u) { box->advances.push_back(u); },
+              [box](atoms::fenced_atom, int partition, std::int64_t) {
+                box->fenced_partitions.push_back(partition);
+              },
+          };
+        },
+        std::move(box));
+    to_kill.push_back(a);
+    return a;
+  }
+
+  void remember(const std::shared_ptr<fake_store>& s, const std::shared_ptr<fake_http>& h) {
+    store_ = s;
+    http_ = h;
+  }
+
+  caf::actor_system_config cfg;
+  caf::actor_system sys;
+  caf::scheduler::test_coordinator& sched;
+  std::vector<caf::actor> to_kill;
+
+private:
+  std::shared_ptr<fake_store> store_;
+  std::shared_ptr<fake_http> http_;
+};
+
+} // namespace courier::testing

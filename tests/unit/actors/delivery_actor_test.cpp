@@ -1,0 +1,757 @@
+// The delivery actor against a fake store and a fake HTTP client, on CAF's
+// deterministic test scheduler: ordering, headers, retries, 410, dead letters and the
+// fence. No sleeping: timers fire only when a test calls fire_timer()/advance().
+#include "actors/delivery_actor.hpp"
+
+#include "actor_test_support.hpp"
+#include "net/signer.hpp"
+#include "tests/support/signature.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+namespace courier {
+namespace {
+
+using namespace std::chrono_literals;
+using namespace atoms;
+using namespace courier::testing;
+
+constexpr std::int64_t hook_id = 7;
+constexpr int partition = 3;
+constexpr std::int64_t epoch = 11;
+
+const std::string secret = "whsec_" + net::base64_encode("delivery-actor-test-key");
+
+outbox_event event(std::int64_t seq) {
+  return {seq, 1000 + seq, 0,
+          R"({"type":"test.event","data":{"seq":)" + std::to_string(seq) + "}}"};
+}
+
+std::int64_t unix_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class delivery_actor_test : public actor_fixture {
+protected:
+  delivery_actor_test() {
+    db = std::make_shared<fake_store>();
+    http = std::make_shared<fake_http>();
+    remember(db, http);
+    clock = std::make_shared<lease_clock>();
+    clock->confirm(lease_clock::clock::now(), 24h);
+    fence = std::make_shared<partition_fence>();
+    fence->clock = clock;
+    config.retry_schedule = {1ms, 2ms};
+    config.http_timeout = 1234ms;
+    config.poison = config::poison_policy::block;
+    hook.id = hook_id;
+    hook.partition = partition;
+    hook.url = "https://subscriber.test/hooks/7";
+    hook.secrets = {secret};
+    hook.state = "active";
+    flusher_box = std::make_shared<inbox>();
+    parent_box = std::make_shared<inbox>();
+  }
+
+  void add_events(std::int64_t first, std::int64_t last) {
+    for (auto seq = first; seq <= last; ++seq)
+      db->events[hook_id].push_back(event(seq));
+  }
+
+  std::shared_ptr<node_context> make_context() {
+    auto ctx = std::make_shared<node_context>(node_context{
+        config, db, http, clock, std::make_shared<telemetry>(), retry, "courier/test"});
+    ctx->fetch_batch = fetch_batch;
+    return ctx;
+  }
+
+  // Spawns the delivery actor from a parent that records its down message.
+  void start() {
+    ctx = make_context();
+    flusher = spawn_recorder(flusher_box);
+    delivery_args args{ctx, hook, epoch, fence, flusher};
+    auto child = std::make_shared<caf::actor>();
+    parent = sys.spawn(
+        [](caf::event_based_actor* self, std::shared_ptr<inbox> box,
+           std::shared_ptr<caf::actor> child, delivery_args args) -> caf::behavior {
+          self->set_down_handler([box](caf::down_msg& dm) { box->downs.push_back(dm); });
+          *child = spawn_delivery_actor(self, std::move(args));
+          return {[](int) {
+          }};
+        },
+        parent_box, child, std::move(args));
+    to_kill.push_back(parent);
+    run();
+    ASSERT_TRUE(*child) << "parent did not spawn the delivery actor";
+    deliverer = *child;
+    to_kill.push_back(deliverer);
+  }
+
+  bool stopped() const { return !parent_box->downs.empty(); }
+
+  const net::http_request& last_request() const { return http->requests.back(); }
+
+  std::string last(const std::string& name) const { return header(last_request(), name); }
+
+  std::vector<std::int64_t> advanced_seqs() const {
+    std::vector<std::int64_t> out;
+    for (const auto& u : flusher_box->advances)
+      out.push_back(u.seq);
+    return out;
+  }
+
+  // Answers the outstanding request with `status` and runs the consequences.
+  void answer(int status) {
+    http->answer_status(status);
+    run();
+  }
+
+  config::node_config config;
+  retry_policy retry{{1ms, 2ms}};
+  int fetch_batch = 256;
+  hook_spec hook;
+  std::shared_ptr<fake_store> db;
+  std::shared_ptr<fake_http> http;
+  std::shared_ptr<lease_clock> clock;
+  std::shared_ptr<partition_fence> fence;
+  std::shared_ptr<node_context> ctx;
+  std::shared_ptr<inbox> flusher_box;
+  std::shared_ptr<inbox> parent_box;
+  caf::actor flusher;
+  caf::actor parent;
+  caf::actor deliverer;
+};
+
+// -- (a) order, one at a time, headers --------------------------------------------------
+
+TEST_F(delivery_actor_test, fetches_from_the_durable_cursor) {
+  hook.delivered_seq = 2;
+  add_events(1, 4);
+  start();
+  ASSERT_FALSE(db->fetches.empty());
+  EXPECT_EQ(db->fetches.front().hook_id, hook_id);
+  EXPECT_EQ(db->fetches.front().after_seq, 2);
+  EXPECT_EQ(db->fetches.front().limit, 256);
+  ASSERT_EQ(http->requests.size(), 1u);
+  EXPECT_EQ(last("courier-seq"), "3");
+}
+
+TEST_F(delivery_actor_test, sends_in_seq_order_one_at_a_time) {
+  add_events(1, 5);
+  start();
+  for (std::int64_t seq = 1; seq <= 5; ++seq) {
+    ASSERT_EQ(http->requests.size(), static_cast<std::size_t>(seq));
+    EXPECT_EQ(http->outstanding(), 1u);
+    EXPECT_EQ(last("courier-seq"), std::to_string(seq));
+    EXPECT_EQ(last_request().body, event(seq).body);
+    answer(200);
+  }
+  EXPECT_EQ(http->requests.size(), 5u);
+  EXPECT_EQ(http->outstanding(), 0u);
+  EXPECT_EQ(http->max_outstanding, 1u);
+  EXPECT_FALSE(stopped());
+}
+
+TEST_F(delivery_actor_test, nothing_more_goes_out_while_a_request_is_unanswered) {
+  add_events(1, 3);
+  start();
+  ASSERT_EQ(http->requests.size(), 1u);
+  // Wake-ups and stray timers must not cause a second request.
+  caf::anon_send(deliverer, wake_atom::value);
+  run();
+  while (fire_timer()) {
+  }
+  EXPECT_EQ(http->requests.size(), 1u);
+  EXPECT_EQ(http->max_outstanding, 1u);
+}
+
+TEST_F(delivery_actor_test, request_carries_the_standard_webhooks_headers) {
+  add_events(1, 1);
+  auto before = unix_seconds();
+  start();
+  auto after = unix_seconds();
+  ASSERT_EQ(http->requests.size(), 1u);
+  const auto& req = last_request();
+  EXPECT_EQ(req.url, "https://subscriber.test/hooks/7");
+  EXPECT_EQ(req.timeout, 1234ms);
+  EXPECT_EQ(req.body, event(1).body);
+  ASSERT_TRUE(static_cast<bool>(req.may_send));
+  EXPECT_TRUE(req.may_send());
+
+  EXPECT_EQ(header(req, "content-type"), "application/json");
+  EXPECT_EQ(header(req, "user-agent"), "courier/test");
+  EXPECT_EQ(header(req, "courier-seq"), "1");
+  EXPECT_EQ(header(req, "courier-attempt"), "1");
+  auto id = header(req, "webhook-id");
+  EXPECT_EQ(id, "msg_1001_7");
+  auto ts = std::stoll(header(req, "webhook-timestamp"));
+  EXPECT_GE(ts, before);
+  EXPECT_LE(ts, after);
+  auto sig = header(req, "webhook-signature");
+  EXPECT_EQ(sig.rfind("v1,", 0), 0u) << sig;
+  EXPECT_TRUE(
+      courier::test::signature_matches(sig, secret, id, header(req, "webhook-timestamp"), req.body))
+      << sig;
+  // Each header exactly once.
+  for (const char* name : {"content-type", "webhook-id", "webhook-timestamp", "webhook-signature",
+                           "courier-seq", "courier-attempt", "user-agent"})
+    EXPECT_EQ(std::count_if(req.headers.begin(), req.headers.end(),
+                            [&](const auto& h) { return h.first == name; }),
+              1)
+        << name;
+}
+
+TEST_F(delivery_actor_test, signs_with_every_secret_during_rotation) {
+  auto older = "whsec_" + net::base64_encode("the-previous-key");
+  hook.secrets = {secret, older};
+  add_events(1, 1);
+  start();
+  ASSERT_EQ(http->requests.size(), 1u);
+  auto sig = last("webhook-signature");
+  auto id = last("webhook-id");
+  auto ts = last("webhook-timestamp");
+  EXPECT_TRUE(courier::test::signature_matches(sig, secret, id, ts, last_request().body)) << sig;
+  EXPECT_TRUE(courier::test::signature_matches(sig, older, id, ts, last_request().body)) << sig;
+}
+
+TEST_F(delivery_actor_test, webhook_id_differs_between_events) {
+  add_events(1, 2);
+  start();
+  auto first = last("webhook-id");
+  answer(204);
+  ASSERT_EQ(http->requests.size(), 2u);
+  EXPECT_EQ(first, "msg_1001_7");
+  EXPECT_EQ(last("webhook-id"), "msg_1002_7");
+}
+
+TEST_F(delivery_actor_test, pages_through_the_stream_in_small_batches) {
+  fetch_batch = 2;
+  add_events(1, 7);
+  start();
+  for (std::int64_t seq = 1; seq <= 7; ++seq) {
+    ASSERT_EQ(http->requests.size(), static_cast<std::size_t>(seq));
+    EXPECT_EQ(last("courier-seq"), std::to_string(seq));
+    answer(200);
+  }
+  EXPECT_EQ(advanced_seqs(), (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7}));
+  // Every fetch continued where the previous one ended.
+  for (std::size_t i = 1; i < db->fetches.size(); ++i)
+    EXPECT_GE(db->fetches[i].after_seq, db->fetches[i - 1].after_seq);
+  EXPECT_EQ(http->max_outstanding, 1u);
+}
+
+TEST_F(delivery_actor_test, a_wake_up_fetches_new_events) {
+  add_events(1, 1);
+  start();
+  answer(200);
+  EXPECT_EQ(http->requests.size(), 1u);
+  add_events(2, 3);
+  caf::anon_send(deliverer, wake_atom::value);
+  run();
+  EXPECT_EQ(db->fetches.back().after_seq, 1);
+  ASSERT_EQ(http->requests.size(), 2u);
+  EXPECT_EQ(last("courier-seq"), "2");
+  answer(200);
+  EXPECT_EQ(last("courier-seq"), "3");
+}
+
+TEST_F(delivery_actor_test, idle_actor_does_not_poll_the_store) {
+  add_events(1, 1);
+  start();
+  answer(200);
+  auto fetches = db->fetches.size();
+  EXPECT_FALSE(has_timer());
+  run();
+  EXPECT_EQ(db->fetches.size(), fetches);
+}
+
+TEST_F(delivery_actor_test, spec_update_changes_url_and_secret_of_later_requests) {
+  add_events(1, 2);
+  start();
+  auto newer = "whsec_" + net::base64_encode("a-rotated-key");
+  hook_spec changed = hook;
+  changed.url = "https://subscriber.test/v2";
+  changed.secrets = {newer};
+  caf::anon_send(deliverer, spec_atom::value, changed);
+  run();
+  answer(200);
+  ASSERT_EQ(http->requests.size(), 2u);
+  EXPECT_EQ(last_request().url, "https://subscriber.test/v2");
+  EXPECT_TRUE(courier::test::signature_matches(last("webhook-signature"), newer, last("webhook-id"),
+                                               last("webhook-timestamp"), last_request().body));
+}
+
+// -- (b) progress goes to the flusher ------------------------------------------------
+
+TEST_F(delivery_actor_test, success_reports_advance_to_the_flusher) {
+  add_events(1, 3);
+  start();
+  EXPECT_TRUE(flusher_box->advances.empty()); // nothing before the first answer
+  answer(200);
+  ASSERT_EQ(flusher_box->advances.size(), 1u);
+  const auto& u = flusher_box->advances.front();
+  EXPECT_EQ(u.hook_id, hook_id);
+  EXPECT_EQ(u.partition, partition);
+  EXPECT_EQ(u.epoch, epoch);
+  EXPECT_EQ(u.seq, 1);
+  answer(201);
+  answer(299);
+  EXPECT_EQ(advanced_seqs(), (std::vector<std::int64_t>{1, 2, 3}));
+}
+
+TEST_F(delivery_actor_test, non_2xx_statuses_do_not_advance) {
+  add_events(1, 1);
+  start();
+  for (int status : {199, 300, 302, 400, 404, 429, 500, 503}) {
+    answer(status);
+    EXPECT_TRUE(flusher_box->advances.empty()) << status;
+    ASSERT_TRUE(fire_timer()) << status;
+    EXPECT_EQ(last("courier-seq"), "1") << status;
+  }
+}
+
+// -- (c) retries --------------------------------------------------------------------
+
+TEST_F(delivery_actor_test, failure_retries_the_same_event_with_the_next_attempt_number) {
+  add_events(1, 2);
+  start();
+  auto id = last("webhook-id");
+  answer(500);
+  // The retry waits for its timer: no new request, no progress.
+  EXPECT_EQ(http->requests.size(), 1u);
+  EXPECT_TRUE(flusher_box->advances.empty());
+  ASSERT_TRUE(fire_timer());
+  ASSERT_EQ(http->requests.size(), 2u);
+  EXPECT_EQ(last("courier-seq"), "1");
+  EXPECT_EQ(last("courier-attempt"), "2");
+  EXPECT_EQ(last("webhook-id"), id);
+  EXPECT_EQ(last_request().body, event(1).body);
+  answer(200);
+  EXPECT_EQ(advanced_seqs(), std::vector<std::int64_t>{1});
+  ASSERT_EQ(http->requests.size(), 3u);
+  EXPECT_EQ(last("courier-seq"), "2");
+  EXPECT_EQ(last("courier-attempt"), "1"); // the count restarts for the next event
+}
+
+TEST_F(delivery_actor_test, transport_failures_are_attempts_too) {
+  add_events(1, 1);
+  start();
+  for (auto f : {net::http_failure::timeout, net::http_failure::connect, net::http_failure::tls,
+                 net::http_failure::resolve, net::http_failure::protocol}) {
+    http->answer_failure(f);
+    run();
+    ASSERT_TRUE(fire_timer());
+  }
+  EXPECT_EQ(last("courier-attempt"), "6");
+}
+
+TEST_F(delivery_actor_test, attempt_count_resumes_from_the_hook_spec) {
+  hook.head_attempts = 4;
+  add_events(1, 1);
+  start();
+  EXPECT_EQ(last("courier-attempt"), "5");
+  answer(500);
+  fire_timer();
+  EXPECT_EQ(last("courier-attempt"), "6");
+}
+
+TEST_F(delivery_actor_test, retry_delay_follows_the_schedule_with_jitter) {
+  retry = retry_policy{{100ms, 1000ms}};
+  add_events(1, 1);
+  start();
+  answer(500);
+  advance(79ms); // below 0.8 x 100 ms
+  EXPECT_EQ(http->requests.size(), 1u);
+  advance(42ms); // 121 ms: past 1.2 x 100 ms
+  ASSERT_EQ(http->requests.size(), 2u);
+  answer(500);
+  advance(799ms); // second step: 1 s +- 20%
+  EXPECT_EQ(http->requests.size(), 2u);
+  advance(402ms);
+  EXPECT_EQ(http->requests.size(), 3u);
+}
+
+TEST_F(delivery_actor_test, retry_after_is_honoured_up_to_the_last_step) {
+  retry = retry_policy{{100ms, 5000ms}};
+  add_events(1, 1);
+  start();
+  http->answer_status(503, std::string{"2"});
+  run();
+  advance(1999ms);
+  EXPECT_EQ(http->requests.size(), 1u);
+  advance(1ms);
+  ASSERT_EQ(http->requests.size(), 2u);
+  // A wish beyond the cap waits only the cap.
+  http->answer_status(429, std::string{"3600"});
+  run();
+  advance(4999ms);
+  EXPECT_EQ(http->requests.size(), 2u);
+  advance(1ms);
+  EXPECT_EQ(http->requests.size(), 3u);
+}
+
+TEST_F(delivery_actor_test, failures_are_recorded_on_power_of_two_attempts) {
+  add_events(1, 1);
+  start();
+  for (int i = 0; i < 9; ++i) {
+    http->answer_status(500, std::nullopt, "boom");
+    run();
+    fire_timer();
+  }
+  std::vector<int> attempts;
+  for (const auto& f : db->failures)
+    attempts.push_back(f.attempts);
+  EXPECT_EQ(attempts, (std::vector<int>{1, 2, 4, 8}));
+  ASSERT_FALSE(db->failures.empty());
+  const auto& first = db->failures.front();
+  EXPECT_EQ(first.at.hook_id, hook_id);
+  EXPECT_EQ(first.at.partition, partition);
+  EXPECT_EQ(first.at.epoch, epoch);
+  EXPECT_EQ(first.at.seq, 1);
+  EXPECT_EQ(first.error, "HTTP 500: boom");
+}
+
+TEST_F(delivery_actor_test, block_policy_never_parks) {
+  config.max_attempts = 2;
+  add_events(1, 2);
+  start();
+  for (int i = 0; i < 5; ++i) {
+    answer(500);
+    fire_timer();
+  }
+  EXPECT_TRUE(db->parked.empty());
+  EXPECT_EQ(last("courier-seq"), "1");
+  EXPECT_EQ(last("courier-attempt"), "6");
+}
+
+// -- (d) 410 Gone -------------------------------------------------------------------
+
+TEST_F(delivery_actor_test, gone_disables_the_hook_then_stops) {
+  db->hold_disables = true;
+  add_events(1, 3);
+  start();
+  answer(410);
+  ASSERT_EQ(db->disabled.size(), 1u);
+  EXPECT_EQ(db->disabled.front().first, hook_id);
+  // Not before the hook is durably disabled.
+  EXPECT_FALSE(stopped());
+  EXPECT_EQ(http->requests.size(), 1u);
+  fake_store::release(db->held_disables);
+  run();
+  ASSERT_TRUE(stopped());
+  EXPECT_FALSE(parent_box->downs.front().reason)
+      << caf::to_string(parent_box->downs.front().reason);
+  EXPECT_EQ(http->requests.size(), 1u);
+  EXPECT_TRUE(flusher_box->advances.empty());
+  while (fire_timer()) {
+  }
+  EXPECT_EQ(http->requests.size(), 1u);
+}
+
+TEST_F(delivery_actor_test, gone_sends_nothing_more_even_when_woken) {
+  db->hold_disables = true;
+  add_events(1, 3);
+  start();
+  answer(410);
+  caf::anon_send(deliverer, wake_atom::value);
+  run();
+  EXPECT_EQ(http->requests.size(), 1u);
+  fake_store::release(db->held_disables);
+  run();
+  EXPECT_TRUE(stopped());
+  EXPECT_EQ(http->requests.size(), 1u);
+}
+
+// -- (e) dead letters -----------------------------------------------------------------
+
+TEST_F(delivery_actor_test, dead_letter_parks_after_max_attempts_and_moves_on) {
+  config.poison = config::poison_policy::dead_letter;
+  config.max_attempts = 3;
+  db->hold_parks = true;
+  add_events(1, 2);
+  start();
+  answer(500);
+  ASSERT_TRUE(fire_timer());
+  http->answer_failure(net::http_failure::timeout, "no answer in time");
+  run();
+  ASSERT_TRUE(fire_timer());
+  EXPECT_TRUE(db->parked.empty());
+  EXPECT_EQ(last("courier-attempt"), "3");
+  http->answer_status(503, std::nullopt, "down for maintenance");
+  run();
+  ASSERT_EQ(db->parked.size(), 1u);
+  const auto& req = db->parked.front();
+  EXPECT_EQ(req.at.hook_id, hook_id);
+  EXPECT_EQ(req.at.partition, partition);
+  EXPECT_EQ(req.at.epoch, epoch);
+  EXPECT_EQ(req.at.seq, 1);
+  EXPECT_EQ(req.attempts, 3);
+  EXPECT_EQ(req.error, "HTTP 503: down for maintenance");
+  // Nothing goes out until the park is durable, not even on a timer.
+  EXPECT_EQ(http->requests.size(), 3u);
+  while (fire_timer()) {
+  }
+  EXPECT_EQ(http->requests.size(), 3u);
+  fake_store::release(db->held_parks);
+  run();
+  ASSERT_EQ(http->requests.size(), 4u);
+  EXPECT_EQ(last("courier-seq"), "2");
+  EXPECT_EQ(last("courier-attempt"), "1");
+  // The park itself moved the cursor; the flusher is not told about seq 1.
+  EXPECT_TRUE(flusher_box->advances.empty());
+  answer(200);
+  EXPECT_EQ(advanced_seqs(), std::vector<std::int64_t>{2});
+  EXPECT_EQ(db->parked.size(), 1u);
+}
+
+TEST_F(delivery_actor_test, dead_letter_counts_attempts_made_before_a_restart) {
+  config.poison = config::poison_policy::dead_letter;
+  config.max_attempts = 3;
+  hook.head_attempts = 2;
+  add_events(1, 2);
+  start();
+  answer(500);
+  ASSERT_EQ(db->parked.size(), 1u);
+  EXPECT_EQ(db->parked.front().attempts, 3);
+  EXPECT_EQ(last("courier-seq"), "2");
+}
+
+TEST_F(delivery_actor_test, fenced_park_stops_the_actor_quietly) {
+  config.poison = config::poison_policy::dead_letter;
+  config.max_attempts = 1;
+  db->park_result = outcome<bool>::success(false);
+  add_events(1, 2);
+  start();
+  answer(500);
+  ASSERT_EQ(db->parked.size(), 1u);
+  ASSERT_TRUE(stopped());
+  EXPECT_FALSE(parent_box->downs.front().reason);
+  EXPECT_EQ(http->requests.size(), 1u);
+}
+
+TEST_F(delivery_actor_test, failed_park_exits_with_an_error) {
+  config.poison = config::poison_policy::dead_letter;
+  config.max_attempts = 1;
+  db->park_result = outcome<bool>::failure({store_errc::retryable, "connection lost"});
+  add_events(1, 2);
+  start();
+  answer(500);
+  ASSERT_TRUE(stopped());
+  const auto& reason = parent_box->downs.front().reason;
+  EXPECT_TRUE(reason);
+  EXPECT_NE(caf::to_string(reason).find("connection lost"), std::string::npos)
+      << caf::to_string(reason);
+  EXPECT_EQ(http->requests.size(), 1u);
+}
+
+// -- (f) the fence ---------------------------------------------------------------------
+
+TEST_F(delivery_actor_test, closed_fence_holds_everything_until_confirmed) {
+  clock->invalidate();
+  add_events(1, 2);
+  start();
+  EXPECT_FALSE(db->fetches.empty()); // it did read the stream
+  EXPECT_TRUE(http->requests.empty());
+  // It keeps checking, but sends nothing while the fence stays closed.
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(fire_timer());
+    EXPECT_TRUE(http->requests.empty());
+  }
+  clock->confirm(lease_clock::clock::now(), 24h);
+  ASSERT_TRUE(fire_timer());
+  ASSERT_EQ(http->requests.size(), 1u);
+  EXPECT_EQ(last("courier-seq"), "1");
+  EXPECT_EQ(last("courier-attempt"), "1");
+}
+
+TEST_F(delivery_actor_test, expired_lease_closes_the_fence) {
+  clock->confirm(lease_clock::clock::now() - 10s, 5s); // confirmed, but long ago
+  add_events(1, 1);
+  start();
+  fire_timer();
+  EXPECT_TRUE(http->requests.empty());
+  clock->confirm(lease_clock::clock::now(), 24h);
+  fire_timer();
+  EXPECT_EQ(http->requests.size(), 1u);
+}
+
+TEST_F(delivery_actor_test, revoked_partition_holds_everything) {
+  fence->revoked = true;
+  add_events(1, 1);
+  start();
+  for (int i = 0; i < 3; ++i)
+    fire_timer();
+  EXPECT_TRUE(http->requests.empty());
+  fence->revoked = false;
+  fire_timer();
+  EXPECT_EQ(http->requests.size(), 1u);
+}
+
+TEST_F(delivery_actor_test, fence_closing_mid_request_refuses_it_and_holds_the_event) {
+  add_events(1, 2);
+  start();
+  clock->invalidate();
+  answer(200); // the fake, like the real client, checks may_send() before writing
+  // The request was refused at the last moment, so seq 1 is not delivered.
+  EXPECT_EQ(http->sent(), 0);
+  EXPECT_TRUE(flusher_box->advances.empty());
+  fire_timer();
+  EXPECT_EQ(http->requests.size(), 1u);
+  clock->confirm(lease_clock::clock::now(), 24h);
+  fire_timer();
+  ASSERT_EQ(http->requests.size(), 2u);
+  EXPECT_EQ(last("courier-seq"), "1");
+  EXPECT_EQ(last("courier-attempt"), "1");
+}
+
+TEST_F(delivery_actor_test, may_send_follows_the_fence) {
+  add_events(1, 1);
+  start();
+  ASSERT_EQ(http->requests.size(), 1u);
+  auto may_send = last_request().may_send;
+  EXPECT_TRUE(may_send());
+  clock->invalidate();
+  EXPECT_FALSE(may_send());
+  clock->confirm(lease_clock::clock::now(), 24h);
+  EXPECT_TRUE(may_send());
+  fence->revoked = true;
+  EXPECT_FALSE(may_send());
+}
+
+// -- (g) store failures ------------------------------------------------------------------
+
+TEST_F(delivery_actor_test, fetch_error_exits_with_an_error) {
+  db->fetch_error = store_error{store_errc::retryable, "connection refused"};
+  add_events(1, 1);
+  start();
+  ASSERT_TRUE(stopped());
+  const auto& reason = parent_box->downs.front().reason;
+  EXPECT_TRUE(reason);
+  EXPECT_EQ(reason, caf::sec::runtime_error);
+  EXPECT_NE(caf::to_string(reason).find("connection refused"), std::string::npos)
+      << caf::to_string(reason);
+  EXPECT_TRUE(http->requests.empty());
+}
+
+TEST_F(delivery_actor_test, a_later_fetch_error_also_exits) {
+  add_events(1, 1);
+  start();
+  answer(200);
+  ASSERT_FALSE(stopped());
+  db->fetch_error = store_error{store_errc::permanent, "relation does not exist"};
+  caf::anon_send(deliverer, wake_atom::value); // the next fetch fails
+  run();
+  ASSERT_TRUE(stopped());
+  EXPECT_TRUE(parent_box->downs.front().reason);
+}
+
+TEST_F(delivery_actor_test, hook_without_a_usable_secret_fails) {
+  hook.secrets = {"whsec_!!!not-base64!!!"};
+  add_events(1, 1);
+  start();
+  ASSERT_TRUE(stopped());
+  EXPECT_TRUE(parent_box->downs.front().reason);
+  EXPECT_TRUE(http->requests.empty());
+}
+
+// -- (h) fenced and shutdown results are not attempts -----------------------------------
+
+TEST_F(delivery_actor_test, fenced_result_is_not_an_attempt) {
+  config.poison = config::poison_policy::dead_letter;
+  config.max_attempts = 1; // a counted attempt would park at once
+  add_events(1, 2);
+  start();
+  auto id = last("webhook-id");
+  for (int i = 0; i < 3; ++i) {
+    http->answer_failure(net::http_failure::fenced, "may_send said no");
+    run();
+    EXPECT_EQ(http->requests.size(), static_cast<std::size_t>(i + 1)); // waits for a timer
+    ASSERT_TRUE(fire_timer());
+    EXPECT_EQ(last("courier-seq"), "1");
+    EXPECT_EQ(last("courier-attempt"), "1");
+    EXPECT_EQ(last("webhook-id"), id);
+  }
+  EXPECT_TRUE(db->parked.empty());
+  EXPECT_TRUE(db->failures.empty());
+  EXPECT_TRUE(flusher_box->advances.empty());
+  answer(200);
+  EXPECT_EQ(advanced_seqs(), std::vector<std::int64_t>{1});
+}
+
+TEST_F(delivery_actor_test, shutdown_result_is_not_an_attempt) {
+  add_events(1, 1);
+  start();
+  http->answer_failure(net::http_failure::shutdown, "client stopping");
+  run();
+  ASSERT_TRUE(fire_timer());
+  EXPECT_EQ(last("courier-attempt"), "1");
+  EXPECT_TRUE(db->failures.empty());
+}
+
+TEST_F(delivery_actor_test, fenced_retry_waits_about_a_hundred_milliseconds) {
+  add_events(1, 1);
+  start();
+  http->answer_failure(net::http_failure::fenced);
+  run();
+  advance(99ms);
+  EXPECT_EQ(http->requests.size(), 1u);
+  advance(1ms);
+  EXPECT_EQ(http->requests.size(), 2u);
+}
+
+// -- stopping ---------------------------------------------------------------------------
+
+TEST_F(delivery_actor_test, stop_when_idle_exits_at_once) {
+  add_events(1, 1);
+  start();
+  answer(200);
+  caf::anon_send(deliverer, stop_atom::value);
+  run();
+  ASSERT_TRUE(stopped());
+  EXPECT_FALSE(parent_box->downs.front().reason);
+}
+
+TEST_F(delivery_actor_test, stop_waits_for_the_request_in_flight) {
+  add_events(1, 3);
+  start();
+  caf::anon_send(deliverer, stop_atom::value);
+  run();
+  EXPECT_FALSE(stopped());
+  answer(200);
+  ASSERT_TRUE(stopped());
+  EXPECT_FALSE(parent_box->downs.front().reason);
+  // Its last success still reaches the flusher; nothing further is sent.
+  EXPECT_EQ(advanced_seqs(), std::vector<std::int64_t>{1});
+  EXPECT_EQ(http->requests.size(), 1u);
+}
+
+TEST_F(delivery_actor_test, stop_during_a_retry_wait_exits_without_retrying) {
+  add_events(1, 1);
+  start();
+  answer(500);
+  caf::anon_send(deliverer, stop_atom::value);
+  run();
+  ASSERT_TRUE(stopped());
+  while (fire_timer()) {
+  }
+  EXPECT_EQ(http->requests.size(), 1u);
+}
+
+TEST_F(delivery_actor_test, stop_with_a_fenced_request_in_flight_exits) {
+  add_events(1, 1);
+  start();
+  caf::anon_send(deliverer, stop_atom::value);
+  run();
+  http->answer_failure(net::http_failure::fenced);
+  run();
+  ASSERT_TRUE(stopped());
+  EXPECT_EQ(http->requests.size(), 1u);
+}
+
+} // namespace
+} // namespace courier
