@@ -8,10 +8,10 @@
 namespace courier::net {
 
 struct url {
-  std::string scheme; // "http" or "https"
-  std::string host;   // without brackets for IPv6 literals
-  std::string port;   // explicit or the scheme's default
-  std::string target; // path + query, at least "/"
+  std::string scheme;         // "http" or "https"
+  std::string host;           // without brackets for IPv6 literals
+  std::string port;           // explicit or the scheme's default
+  std::string target;         // path + query, at least "/"
   std::string origin() const; // scheme://host:port, the key of the connection pool
 };
 

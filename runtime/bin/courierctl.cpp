@@ -126,8 +126,7 @@ int cluster_status(const cli_args& args) {
     std::printf("%-28s %10d %7d %9lld %13.1fs %9.1fs %s\n", n["node_id"].get<std::string>().c_str(),
                 n["partitions_held"].get<int>(), n["hooks_owned"].get<int>(),
                 n["backlog"].get<long long>(), n["oldest_undelivered_s"].get<double>(),
-                n["heartbeat_age_s"].get<double>(),
-                n["state"].get<std::string>().c_str());
+                n["heartbeat_age_s"].get<double>(), n["state"].get<std::string>().c_str());
   return 0;
 }
 

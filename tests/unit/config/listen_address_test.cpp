@@ -22,8 +22,8 @@ TEST(host_port, parses_ipv4_names_and_bracketed_ipv6) {
 }
 
 TEST(host_port, rejects_malformed) {
-  for (const char* bad : {"", "8480", ":8480", "h:", "h:65536", "h:-1", "h:80x", "::1:80",
-                          "[::1]", "[::1]:", "[::1:80", "[zz]:80", "h h:80", "h:123456"})
+  for (const char* bad : {"", "8480", ":8480", "h:", "h:65536", "h:-1", "h:80x", "::1:80", "[::1]",
+                          "[::1]:", "[::1:80", "[zz]:80", "h h:80", "h:123456"})
     EXPECT_FALSE(parse_host_port(bad)) << bad;
 }
 
