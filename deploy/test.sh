@@ -42,6 +42,10 @@ case $sanitize in
   build=${COURIER_BUILD_DIR:-build}
   COURIER_BUILD_DIR=$build deploy/build.sh
   status=0
+  # Formatting is part of the suite (.clang-format); a diff fails the run.
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files -z '*.cpp' '*.hpp' | xargs -0 clang-format --dry-run --Werror || status=$?
+  fi
   ctest --test-dir "$build" "${ctest_args[@]}" -L unit || status=$?
   ctest --test-dir "$build" "${ctest_args[@]}" -LE unit || status=$?
   exit "$status"
