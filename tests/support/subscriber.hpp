@@ -39,6 +39,7 @@ struct delivery {
   std::string user_agent;
   std::chrono::steady_clock::time_point at; // arrival of the complete request
   int status_sent = 200;
+  unsigned short peer_port = 0; // the sender's local port: which process sent it (see socket_owner)
 };
 
 // How a path answers. fixed_status, hang and fail_ratio are checked in that order.

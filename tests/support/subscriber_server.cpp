@@ -104,6 +104,8 @@ private:
       d.body = std::move(req.body());
     }
     d.at = std::chrono::steady_clock::now();
+    beast::error_code peer_ec;
+    d.peer_port = beast::get_lowest_layer(stream_).socket().remote_endpoint(peer_ec).port();
     answer_ = state_->plan(d.path);
     switch (answer_.what) {
     case planned_answer::kind::respond:
