@@ -44,6 +44,7 @@ using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 using poll_atom = caf::atom_constant<caf::atom("poll")>;
 using wakeups_atom = caf::atom_constant<caf::atom("wakeups")>;
 using partitions_atom = caf::atom_constant<caf::atom("parts")>;
+using maintain_atom = caf::atom_constant<caf::atom("maintain")>;
 
 } // namespace courier::atoms
 
@@ -56,3 +57,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<std::vector<courier::outbox_event
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<std::vector<courier::hook_spec>>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<std::vector<std::int64_t>>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<bool>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<courier::outbox_maintenance>)

@@ -17,6 +17,9 @@ using namespace atoms;
 
 namespace {
 
+// How often a node creates outbox partitions ahead and drops delivered ones.
+constexpr std::chrono::seconds outbox_maintenance_interval{60};
+
 struct running_partition {
   lease_grant lease;
   caf::actor actor;
@@ -118,6 +121,7 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
     self->link_to(st.listener);
     self->link_to(st.keeper);
     self->set_down_handler([=](caf::down_msg& dm) { on_partition_down(self, dm); });
+    self->send(self, maintain_atom::value);
     return caf::behavior{
         [=](acquired_atom, const lease_grant& g) {
           auto& st = self->state;
@@ -193,6 +197,26 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
           st.stopping = true;
           st.log->info("shutting down: handing over {} partitions", st.partitions.size());
           self->send(st.keeper, drain_atom::value);
+        },
+        [=](maintain_atom) {
+          // Outbox rotation: every node asks; the SQL serialises and skips what is done.
+          auto& st = self->state;
+          if (st.stopping)
+            return;
+          caf::actor me = caf::actor_cast<caf::actor>(self);
+          st.ctx->db->maintain_outbox([me](outcome<outbox_maintenance> r) {
+            caf::anon_send(me, maintain_atom::value, std::move(r));
+          });
+        },
+        [=](maintain_atom, outcome<outbox_maintenance>& r) {
+          auto& st = self->state;
+          if (!r.ok())
+            st.log->warn("outbox maintenance failed ({}); trying again later", r.error->message);
+          else if (r.value.created > 0 || r.value.dropped > 0)
+            st.log->info(
+                "outbox maintenance: {} partitions created ahead, {} delivered ones dropped",
+                r.value.created, r.value.dropped);
+          self->delayed_send(self, outbox_maintenance_interval, maintain_atom::value);
         },
         [=](drained_atom) {
           auto& st = self->state;

@@ -179,6 +179,21 @@ void pg_store::disable_hook(std::int64_t hook_id, std::string reason, callback<b
       std::move(done));
 }
 
+void pg_store::maintain_outbox(callback<outbox_maintenance> done) {
+  pool_->run<outbox_maintenance>(
+      [](pqxx::connection& conn) {
+        pqxx::work tx{conn};
+        // Never queue behind a long transaction for long: readers would queue behind us.
+        tx.exec("SET LOCAL lock_timeout = '2s'");
+        outbox_maintenance m;
+        m.created = tx.exec("SELECT courier.ensure_partitions()")[0][0].as<int>();
+        m.dropped = tx.exec("SELECT courier.drop_delivered_partitions()")[0][0].as<int>();
+        tx.commit();
+        return m;
+      },
+      std::move(done));
+}
+
 void pg_store::set_quarantine(std::int64_t hook_id, std::int64_t until_ms, std::string reason,
                               callback<bool> done) {
   pool_->run<bool>(

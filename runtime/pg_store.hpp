@@ -21,6 +21,7 @@ public:
   void park_dead_letter(dead_letter_request req, callback<bool> done) override;
   void record_failure(failure_report report, callback<bool> done) override;
   void disable_hook(std::int64_t hook_id, std::string reason, callback<bool> done) override;
+  void maintain_outbox(callback<outbox_maintenance> done) override;
   void set_quarantine(std::int64_t hook_id, std::int64_t until_ms, std::string reason,
                       callback<bool> done) override;
 

@@ -36,6 +36,10 @@ public:
   // 410 Gone: the subscriber asked us to stop. Sets state 'disabled' with the reason.
   virtual void disable_hook(std::int64_t hook_id, std::string reason, callback<bool> done) = 0;
 
+  // Keeps outbox partitions created ahead of the writers and drops those every cursor
+  // has passed. Safe to call from every node (the SQL serialises itself).
+  virtual void maintain_outbox(callback<outbox_maintenance> done) = 0;
+
   // Persists a quarantine (until_ms = 0 clears it) so courier.hook_status shows it.
   virtual void set_quarantine(std::int64_t hook_id, std::int64_t until_ms, std::string reason,
                               callback<bool> done) = 0;

@@ -57,4 +57,9 @@ struct failure_report {
   std::string error;
 };
 
+struct outbox_maintenance {
+  int created = 0; // outbox/events partition pairs created ahead
+  int dropped = 0; // fully delivered partition pairs dropped
+};
+
 } // namespace courier

@@ -122,6 +122,10 @@ public:
     done(outcome<bool>::success(true));
   }
 
+  void maintain_outbox(callback<outbox_maintenance> done) override {
+    done(outcome<outbox_maintenance>::success({}));
+  }
+
   static void release(std::deque<std::function<void()>>& held) {
     ASSERT_FALSE(held.empty()) << "no held store callback to release";
     auto next = std::move(held.front());
