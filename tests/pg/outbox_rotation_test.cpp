@@ -8,13 +8,7 @@ namespace {
 class outbox_rotation : public pg_test {};
 
 TEST_F(outbox_rotation, a_node_drops_delivered_partitions_and_creates_new_ones) {
-  // Re-grid the still empty outbox into partitions of 1,000 events.
-  pg_instance::exec_scalar(db_, "DROP TABLE courier.outbox_0, courier.events_0, "
-                                "courier.outbox_1, courier.events_1, "
-                                "courier.outbox_2, courier.events_2");
-  pg_instance::exec_scalar(db_, "SELECT courier.partition_count()");
-  pg_instance::exec_scalar(db_, "UPDATE courier.settings SET events_per_partition = 1000");
-  pg_instance::exec_scalar(db_, "SELECT courier.ensure_partitions(2)");
+  small_outbox_partitions(3);
   auto id = hook("h");
   emit_numbered_to(db_, id, "n", 2500); // ids 1..2500 in partitions 0, 1, 2
   start_node("n1");

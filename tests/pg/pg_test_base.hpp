@@ -48,6 +48,18 @@ protected:
 
   std::int64_t scalar(const std::string& sql) { return nodes_->scalar_int(sql); }
 
+  // Re-grids the still empty outbox into partitions of 1,000 events (0..partitions-1),
+  // so rotation can be exercised with thousands of events instead of millions.
+  void small_outbox_partitions(int partitions) {
+    pg_instance::exec_scalar(db_, "DROP TABLE courier.outbox_0, courier.events_0, "
+                                  "courier.outbox_1, courier.events_1, "
+                                  "courier.outbox_2, courier.events_2");
+    pg_instance::exec_scalar(db_, "SELECT courier.partition_count()");
+    pg_instance::exec_scalar(db_, "UPDATE courier.settings SET events_per_partition = 1000");
+    pg_instance::exec_scalar(db_, "SELECT courier.ensure_partitions(" +
+                                      std::to_string(partitions - 1) + ")");
+  }
+
   std::string db_;
   subscriber sub_;
   std::unique_ptr<node_harness> nodes_;

@@ -122,13 +122,7 @@ TEST_F(sql_api, migrate_is_idempotent_and_safe_concurrently) {
 
 // Rotation drops whole outbox partitions, and only those every cursor has passed.
 TEST_F(sql_api, rotation_never_drops_undelivered_events) {
-  // Re-grid the (still empty) outbox into partitions of 1,000 events.
-  pg_instance::exec_scalar(db_, "DROP TABLE courier.outbox_0, courier.events_0, "
-                                "courier.outbox_1, courier.events_1, "
-                                "courier.outbox_2, courier.events_2");
-  pg_instance::exec_scalar(db_, "SELECT courier.partition_count()");
-  pg_instance::exec_scalar(db_, "UPDATE courier.settings SET events_per_partition = 1000");
-  pg_instance::exec_scalar(db_, "SELECT courier.ensure_partitions(3)");
+  small_outbox_partitions(4);
   auto id = create_hook(db_, "http://127.0.0.1:9/x", random_secret());
   emit_numbered_to(db_, id, "n", 2500); // event ids 1..2500: partitions 0, 1, 2
   pg_instance::exec_scalar(db_, "SELECT setval('courier.events_id_seq', 4000)");
