@@ -47,8 +47,6 @@ std::shared_ptr<node_context> make_context(const config::node_config& cfg,
   return ctx;
 }
 
-} // namespace
-
 // Thousands of concurrent deliveries need more descriptors than the usual soft limit.
 void raise_file_limit(const std::shared_ptr<spdlog::logger>& log) {
   rlimit lim{};
@@ -58,6 +56,8 @@ void raise_file_limit(const std::shared_ptr<spdlog::logger>& log) {
       log->warn("could not raise the open-file limit: max_in_flight may be capped by it");
   }
 }
+
+} // namespace
 
 int run_node(const config::node_config& cfg) {
   auto log = logger("node");
