@@ -3,6 +3,8 @@
 // node, with every event delivered in per-hook order throughout.
 #include "tests/pg/pg_test_base.hpp"
 
+#include "tests/support/command.hpp"
+
 #include <pqxx/pqxx>
 
 #include <atomic>
@@ -157,6 +159,16 @@ TEST_F(cluster, joins_and_leaves_settle_to_within_one_partition) {
   start_node("b");
   start_node("c");
   EXPECT_TRUE(settled({"a", "b", "c"}, 256, 30s)) << "3 nodes: 86/85/85";
+  // The operator's view agrees, for people and for scripts.
+  auto ctl = pg_instance::courierctl_path();
+  auto json = run_command({ctl, "cluster", "status", "--db", db_, "--json"});
+  EXPECT_EQ(json.exit_code, 0) << json.output;
+  EXPECT_NE(json.output.find(R"("partitions_leased":256)"), std::string::npos) << json.output;
+  EXPECT_NE(json.output.find(R"("node_id":"b")"), std::string::npos) << json.output;
+  auto table = run_command({ctl, "cluster", "status", "--db", db_});
+  EXPECT_EQ(table.exit_code, 0) << table.output;
+  EXPECT_NE(table.output.find("PARTITIONS"), std::string::npos) << table.output;
+  EXPECT_NE(table.output.find("live"), std::string::npos) << table.output;
   EXPECT_EQ(nodes_->stop("b"), 0);
   EXPECT_TRUE(settled({"a", "c"}, 256, 30s));
   start_node("d");
