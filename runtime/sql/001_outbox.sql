@@ -311,6 +311,16 @@ BEGIN
 END
 $$;
 
+-- Serialises outbox partition maintenance (for the rest of the transaction) and
+-- returns the partition size in events.
+CREATE FUNCTION courier.lock_outbox_layout() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(courier.lock_class(), -1);
+  RETURN coalesce((SELECT events_per_partition FROM courier.settings), 1000000);
+END
+$$;
+
 -- Keeps `ahead` empty outbox/events partitions beyond the current event id.
 -- Called by any node's maintenance (serialised by an advisory lock) and by migrate.
 CREATE FUNCTION courier.ensure_partitions(ahead int DEFAULT 2) RETURNS int
@@ -323,9 +333,7 @@ DECLARE
   lo bigint;
   hi bigint;
 BEGIN
-  PERFORM pg_advisory_xact_lock(courier.lock_class(), -1);
-  SELECT events_per_partition INTO chunk FROM courier.settings;
-  chunk := coalesce(chunk, 1000000);
+  chunk := courier.lock_outbox_layout();
   SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END INTO current_id
   FROM courier.events_id_seq;
   FOR k IN (current_id / chunk)..(current_id / chunk + ahead) LOOP
@@ -354,9 +362,7 @@ DECLARE
   r record;
   pending boolean;
 BEGIN
-  PERFORM pg_advisory_xact_lock(courier.lock_class(), -1);
-  SELECT events_per_partition INTO chunk FROM courier.settings;
-  chunk := coalesce(chunk, 1000000);
+  chunk := courier.lock_outbox_layout();
   SELECT last_value INTO next_id FROM courier.events_id_seq;
   FOR r IN
     SELECT substring(c.relname FROM '^events_([0-9]+)$')::bigint AS k
