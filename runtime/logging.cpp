@@ -1,6 +1,9 @@
 #include "runtime/logging.hpp"
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
+
+#include <cstdio>
 
 #include <mutex>
 
@@ -13,11 +16,50 @@ std::mutex& registry_mutex() {
   return m;
 }
 
-std::string json_pattern(const std::string& node_id) {
-  // spdlog's pattern engine cannot escape the message; messages never contain quotes
-  // that matter for log shippers in practice, but node ids are validated to be plain.
-  return R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","component":"%n","node":")" + node_id +
-         R"(","msg":"%v"})";
+// The message as the inside of a JSON string: quotes, backslashes and control
+// characters escaped, so every log line stays one valid JSON object.
+class json_escaped_message final : public spdlog::custom_flag_formatter {
+public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    for (char c : msg.payload) {
+      switch (c) {
+      case '"':
+        dest.append(std::string_view{"\\\""});
+        break;
+      case '\\':
+        dest.append(std::string_view{"\\\\"});
+        break;
+      case '\n':
+        dest.append(std::string_view{"\\n"});
+        break;
+      case '\t':
+        dest.append(std::string_view{"\\t"});
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+          dest.append(std::string_view{buf});
+        } else {
+          dest.push_back(c);
+        }
+      }
+    }
+  }
+
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<json_escaped_message>();
+  }
+};
+
+std::unique_ptr<spdlog::formatter> json_formatter(const std::string& node_id) {
+  auto f = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+  // Node ids are validated to [A-Za-z0-9._-], so they need no escaping.
+  f->add_flag<json_escaped_message>('*').set_pattern(
+      R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","component":"%n","node":")" + node_id +
+      R"(","msg":"%*"})");
+  return f;
 }
 
 } // namespace
@@ -30,7 +72,7 @@ void setup_logging(const std::string& format, const std::string& level,
   spdlog::drop_all();
   spdlog::set_default_logger(root);
   if (format == "json")
-    spdlog::set_pattern(json_pattern(node_id), spdlog::pattern_time_type::utc);
+    spdlog::set_formatter(json_formatter(node_id));
   else
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ [%n] %v", spdlog::pattern_time_type::utc);
   spdlog::set_level(spdlog::level::from_str(level));
