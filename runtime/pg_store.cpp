@@ -91,7 +91,10 @@ void pg_store::commit_cursors(std::vector<cursor_update> updates,
           epochs.push_back(u.epoch);
         }
         pqxx::nontransaction tx{conn};
-        tx.exec_params(
+        // One statement: the fence check, the update and the report of what the
+        // fence rejected see the same lease rows (cursors already at or past the seq
+        // are not stale, only those whose lease moved on).
+        auto fenced = tx.exec_params(
             R"(WITH input AS (
              SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::bigint[])
                         AS t(hook_id, seq, partition, epoch)),
@@ -99,23 +102,16 @@ void pg_store::commit_cursors(std::vector<cursor_update> updates,
              SELECT i.hook_id, i.seq FROM input i
                JOIN courier.leases l ON l.partition = i.partition AND l.epoch = i.epoch
               WHERE l.node_id = $5
-                FOR SHARE OF l)
-           UPDATE courier.cursors c
-              SET delivered_seq = v.seq, updated_at = now(), head_attempts = 0
-             FROM valid v
-            WHERE c.hook_id = v.hook_id AND c.delivered_seq < v.seq
-           RETURNING c.hook_id)",
+                FOR SHARE OF l),
+           advanced AS (
+             UPDATE courier.cursors c
+                SET delivered_seq = v.seq, updated_at = now(), head_attempts = 0
+               FROM valid v
+              WHERE c.hook_id = v.hook_id AND c.delivered_seq < v.seq)
+           SELECT i.hook_id FROM input i
+            WHERE NOT EXISTS (SELECT 1 FROM valid v WHERE v.hook_id = i.hook_id))",
             int_array_literal(hooks), int_array_literal(seqs), int_array_literal(partitions),
             int_array_literal(epochs), node);
-        // Cursors already at or past the seq are not stale; only fenced ones are.
-        auto fenced = tx.exec_params(
-            R"(SELECT t.hook_id FROM unnest($1::bigint[], $2::int[], $3::bigint[])
-                                AS t(hook_id, partition, epoch)
-            WHERE NOT EXISTS (SELECT 1 FROM courier.leases l
-                               WHERE l.partition = t.partition AND l.epoch = t.epoch
-                                 AND l.node_id = $4))",
-            int_array_literal(hooks), int_array_literal(partitions), int_array_literal(epochs),
-            node);
         std::vector<std::int64_t> rejected;
         for (const auto& row : fenced)
           rejected.push_back(row[0].as<std::int64_t>());
