@@ -1,7 +1,7 @@
 #include "actors/cursor_flusher.hpp"
 
 #include "actors/messages.hpp"
-#include "runtime/logging.hpp"
+#include "net/log.hpp"
 
 #include <set>
 #include <unordered_map>
@@ -104,7 +104,7 @@ caf::behavior flusher_behavior(flusher_actor* self, std::shared_ptr<const node_c
                                caf::actor supervisor) {
   self->state.ctx = std::move(ctx);
   self->state.supervisor = std::move(supervisor);
-  self->state.log = logger("store");
+  self->state.log = net::logger("store");
   return {
       [=](advance_atom, const cursor_update& u) {
         merge(self->state, u);

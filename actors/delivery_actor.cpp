@@ -1,8 +1,8 @@
 #include "actors/delivery_actor.hpp"
 
 #include "actors/messages.hpp"
+#include "net/log.hpp"
 #include "net/signer.hpp"
-#include "runtime/logging.hpp"
 
 #include <deque>
 #include <random>
@@ -195,7 +195,7 @@ void on_failure(delivery_actor* self, const net::http_result& r) {
 caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
   auto& st = self->state;
   self->set_exception_handler(exception_to_error);
-  st.log = logger("dispatch");
+  st.log = net::logger("dispatch");
   st.metrics = args.ctx->metrics->for_hook(args.hook.id);
   st.fetched_through = args.hook.delivered_seq;
   st.head_attempts = args.hook.head_attempts;

@@ -1,8 +1,8 @@
 #include "actors/lease_keeper.hpp"
 
-#include "actors/balance.hpp"
 #include "actors/messages.hpp"
-#include "runtime/logging.hpp"
+#include "actors/policy/balance.hpp"
+#include "net/log.hpp"
 
 #include <algorithm>
 #include <map>
@@ -179,7 +179,7 @@ caf::behavior keeper_behavior(keeper_actor* self, std::shared_ptr<const node_con
   st.ctx = std::move(ctx);
   st.leases = std::move(*leases);
   st.supervisor = std::move(supervisor);
-  st.log = logger("lease");
+  st.log = net::logger("lease");
   self->send(self, tick_atom::value);
   return {
       [=](tick_atom) { tick(self); },

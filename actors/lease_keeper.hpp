@@ -4,7 +4,7 @@
 // heartbeats (extending the self-expiry fence), computes the node's fair share, and
 // acquires unowned partitions or asks the node supervisor to hand surplus ones over.
 #include "actors/node_context.hpp"
-#include "runtime/lease_store.hpp"
+#include "actors/ports/lease_store.hpp"
 
 #include <caf/fwd.hpp>
 

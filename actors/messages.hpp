@@ -1,10 +1,10 @@
 #pragma once
 // The vocabulary actors speak. Atoms name the message; payload types are plain
 // runtime/ values, allowed as local-only (never serialized) message types.
+#include "actors/domain/outcome.hpp"
+#include "actors/domain/types.hpp"
+#include "actors/ports/notification_source.hpp"
 #include "net/http_sender.hpp"
-#include "runtime/notification_source.hpp"
-#include "runtime/outcome.hpp"
-#include "runtime/types.hpp"
 
 #include <caf/all.hpp>
 

@@ -1,12 +1,12 @@
 #pragma once
 // Everything a node's actors share: configuration, the store, the HTTP client, the
 // self-expiry fence and metrics. Built once by the node bootstrap, read-only after.
+#include "actors/policy/lease_clock.hpp"
+#include "actors/policy/retry_policy.hpp"
+#include "actors/ports/store.hpp"
 #include "actors/telemetry.hpp"
 #include "config/node_config.hpp"
 #include "net/http_sender.hpp"
-#include "runtime/lease_clock.hpp"
-#include "runtime/retry_policy.hpp"
-#include "runtime/store.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/scheduled_actor.hpp>

@@ -5,7 +5,7 @@
 #include "actors/messages.hpp"
 #include "actors/notification_listener.hpp"
 #include "actors/partition_actor.hpp"
-#include "runtime/logging.hpp"
+#include "net/log.hpp"
 
 #include <map>
 #include <set>
@@ -110,7 +110,7 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
   return sys.spawn([ctx = std::move(ctx), shared_parts](supervisor_actor* self) {
     auto& st = self->state;
     st.ctx = ctx;
-    st.log = logger("node");
+    st.log = net::logger("node");
     caf::actor me = caf::actor_cast<caf::actor>(self);
     st.flusher = spawn_cursor_flusher(self->system(), ctx, me);
     st.listener = spawn_notification_listener(self->system(), ctx,

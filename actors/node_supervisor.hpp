@@ -5,8 +5,8 @@
 // the leases are lost, restarts crashed partition actors, routes wake-ups, and on
 // shutdown drains the node (hand over everything, flush cursors) before it exits.
 #include "actors/node_context.hpp"
-#include "runtime/lease_store.hpp"
-#include "runtime/notification_source.hpp"
+#include "actors/ports/lease_store.hpp"
+#include "actors/ports/notification_source.hpp"
 
 #include <caf/fwd.hpp>
 

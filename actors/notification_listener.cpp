@@ -1,7 +1,7 @@
 #include "actors/notification_listener.hpp"
 
 #include "actors/messages.hpp"
-#include "runtime/logging.hpp"
+#include "net/log.hpp"
 
 #include <algorithm>
 
@@ -88,7 +88,7 @@ caf::actor spawn_notification_listener(caf::actor_system& sys,
         st.ctx = ctx;
         st.source = shared;
         st.supervisor = supervisor;
-        st.log = logger("listen");
+        st.log = net::logger("listen");
         self->send(self, poll_atom::value);
         return caf::behavior{
             [=](poll_atom) { poll(self); },

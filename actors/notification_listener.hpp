@@ -5,7 +5,7 @@
 // per event. Every poll_interval it also asks which held hooks have a backlog: the
 // safety net for notifications lost while the connection was down.
 #include "actors/node_context.hpp"
-#include "runtime/notification_source.hpp"
+#include "actors/ports/notification_source.hpp"
 
 #include <caf/fwd.hpp>
 

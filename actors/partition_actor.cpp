@@ -2,7 +2,7 @@
 
 #include "actors/delivery_actor.hpp"
 #include "actors/messages.hpp"
-#include "runtime/logging.hpp"
+#include "net/log.hpp"
 
 #include <deque>
 #include <unordered_map>
@@ -208,7 +208,7 @@ void restart(partition_actor* self, std::int64_t hook_id) {
 caf::behavior partition_behavior(partition_actor* self, partition_args args) {
   auto& st = self->state;
   self->set_exception_handler(exception_to_error);
-  st.log = logger("dispatch");
+  st.log = net::logger("dispatch");
   st.fence = std::make_shared<partition_fence>();
   st.fence->clock = args.ctx->clock;
   st.args = std::move(args);

@@ -25,7 +25,7 @@ http_result shutdown_result() {
 } // namespace
 
 http_client_impl::http_client_impl(const http_client_options& opts)
-    : opts_(opts), log_(http_logger()), tls_(make_tls_context(opts.ca_file)),
+    : opts_(opts), log_(logger("http")), tls_(make_tls_context(opts.ca_file)),
       ioc_(std::max(1, opts.io_threads)), work_(boost::asio::make_work_guard(ioc_)),
       dns_(dns_threads), pool_(opts.max_idle_per_origin),
       env_{ioc_, *tls_, pool_, dns_, opts_, log_, [this](std::uint64_t id) {

@@ -2,21 +2,20 @@
 
 #include <spdlog/spdlog.h>
 
+#include <mutex>
+
 namespace courier::net {
 
-std::shared_ptr<spdlog::logger> http_logger() {
-  if (auto existing = spdlog::get("http"))
+std::shared_ptr<spdlog::logger> logger(const std::string& component) {
+  // One lock around get-or-register: two threads asking for the same new component must
+  // not both register it (spdlog throws on a duplicate name).
+  static std::mutex registry;
+  std::lock_guard<std::mutex> guard{registry};
+  if (auto existing = spdlog::get(component))
     return existing;
-  auto created = spdlog::default_logger()->clone("http");
-  try {
-    spdlog::register_logger(created);
-    return created;
-  } catch (const spdlog::spdlog_ex&) {
-    // Another thread registered it between get() and register_logger(): use theirs.
-    if (auto existing = spdlog::get("http"))
-      return existing;
-    return created;
-  }
+  auto created = spdlog::default_logger()->clone(component);
+  spdlog::register_logger(created);
+  return created;
 }
 
 } // namespace courier::net

@@ -5,16 +5,9 @@
 
 #include <cstdio>
 
-#include <mutex>
-
 namespace courier {
 
 namespace {
-
-std::mutex& registry_mutex() {
-  static std::mutex m;
-  return m;
-}
 
 // The message as the inside of a JSON string: quotes, backslashes and control
 // characters escaped, so every log line stays one valid JSON object.
@@ -66,7 +59,6 @@ std::unique_ptr<spdlog::formatter> json_formatter(const std::string& node_id) {
 
 void setup_logging(const std::string& format, const std::string& level,
                    const std::string& node_id) {
-  std::lock_guard<std::mutex> guard{registry_mutex()};
   auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
   auto root = std::make_shared<spdlog::logger>("node", sink);
   spdlog::drop_all();
@@ -77,15 +69,6 @@ void setup_logging(const std::string& format, const std::string& level,
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ [%n] %v", spdlog::pattern_time_type::utc);
   spdlog::set_level(spdlog::level::from_str(level));
   spdlog::flush_on(spdlog::level::info);
-}
-
-std::shared_ptr<spdlog::logger> logger(const std::string& component) {
-  std::lock_guard<std::mutex> guard{registry_mutex()};
-  if (auto existing = spdlog::get(component))
-    return existing;
-  auto created = spdlog::default_logger()->clone(component);
-  spdlog::register_logger(created);
-  return created;
 }
 
 } // namespace courier

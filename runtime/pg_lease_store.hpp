@@ -3,7 +3,7 @@
 // advisory locks must stay on this exact backend). Client- and server-side TCP
 // keepalives/user timeouts are set so that a dead peer is noticed, and the server's
 // dead-client detection is slower than the node's own self-expiry.
-#include "runtime/lease_store.hpp"
+#include "actors/ports/lease_store.hpp"
 
 #include <memory>
 #include <pqxx/connection>

@@ -1,7 +1,7 @@
 #pragma once
 // notification_source on a dedicated libpq session (LISTEN needs a session, not a
 // pooled connection).
-#include "runtime/notification_source.hpp"
+#include "actors/ports/notification_source.hpp"
 
 #include <memory>
 #include <pqxx/connection>

@@ -1,6 +1,6 @@
 #include "runtime/pg_pool.hpp"
 
-#include "runtime/logging.hpp"
+#include "net/log.hpp"
 
 #include <pqxx/pqxx>
 
@@ -46,7 +46,7 @@ void pg_pool::submit(job j) {
 }
 
 void pg_pool::worker_loop(int index) {
-  auto log = logger("store");
+  auto log = net::logger("store");
   std::unique_ptr<pqxx::connection> conn;
   auto options = with_conn_options(
       conninfo_, {{"application_name", application_name_ + "/pool" + std::to_string(index)}});

@@ -3,7 +3,7 @@
 // queued jobs. This is where blocking libpq calls live, off CAF's scheduler threads.
 // A job that throws gets its exception classified into a store_error; a broken
 // connection is dropped and reopened lazily by the next job on that thread.
-#include "runtime/outcome.hpp"
+#include "actors/domain/outcome.hpp"
 
 #include <condition_variable>
 #include <deque>

@@ -1,8 +1,8 @@
 #pragma once
 // The Postgres implementation of `store`: each call becomes one job on a pg_pool
 // thread. Cursor, failure and dead-letter writes are fenced by the lease epoch.
+#include "actors/ports/store.hpp"
 #include "runtime/pg_pool.hpp"
-#include "runtime/store.hpp"
 
 #include <memory>
 #include <string>

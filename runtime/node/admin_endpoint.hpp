@@ -3,9 +3,9 @@
 // GET /readyz (200 while the lease is confirmed, 503 otherwise) and GET /metrics
 // (Prometheus text). With admin_token set, every path but /healthz needs
 // "Authorization: Bearer <token>".
+#include "actors/policy/lease_clock.hpp"
 #include "config/node_config.hpp"
 #include "net/admin_server.hpp"
-#include "runtime/lease_clock.hpp"
 
 #include <memory>
 

@@ -1,6 +1,6 @@
 #include "runtime/node/cluster_settings.hpp"
 
-#include "runtime/logging.hpp"
+#include "net/log.hpp"
 #include "runtime/migrator.hpp"
 
 #include <pqxx/pqxx>
@@ -36,7 +36,7 @@ void check_cluster_settings(const std::string& conninfo, int partitions, int wai
       if (std::chrono::steady_clock::now() >= deadline)
         throw startup_error{1, std::string{"cannot connect to the database: "} + e.what()};
       if (attempt == 1)
-        logger("node")->warn("database not reachable yet ({}); retrying", e.what());
+        net::logger("node")->warn("database not reachable yet ({}); retrying", e.what());
       std::this_thread::sleep_for(std::chrono::milliseconds{500});
     } catch (const std::exception& e) {
       throw startup_error{1, std::string{"checking the database: "} + e.what()};

@@ -2,7 +2,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/node_supervisor.hpp"
-#include "runtime/logging.hpp"
+#include "net/log.hpp"
 #include "runtime/node/admin_endpoint.hpp"
 #include "runtime/node/cluster_settings.hpp"
 #include "runtime/pg_lease_store.hpp"
@@ -60,7 +60,7 @@ void raise_file_limit(const std::shared_ptr<spdlog::logger>& log) {
 } // namespace
 
 int run_node(const config::node_config& cfg) {
-  auto log = logger("node");
+  auto log = net::logger("node");
   raise_file_limit(log);
   auto signals = termination_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);

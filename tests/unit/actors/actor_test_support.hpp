@@ -6,9 +6,9 @@
 // either at once or when the test releases a held callback.
 #include "actors/messages.hpp"
 #include "actors/node_context.hpp"
+#include "actors/ports/store.hpp"
 #include "actors/telemetry.hpp"
 #include "net/http_sender.hpp"
-#include "runtime/store.hpp"
 
 #include <caf/all.hpp>
 #include <caf/scheduler/test_coordinator.hpp>

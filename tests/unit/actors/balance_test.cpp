@@ -1,5 +1,5 @@
 // fair_share: every node computes the same split from the same sorted node list.
-#include "actors/balance.hpp"
+#include "actors/policy/balance.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // Contract of the partition-lease connection. Blocking: used only by the lease keeper
 // actor on its own (detached) thread. Any failure throws lease_error, and the caller
 // must then assume every lease is gone (a dropped session drops its advisory locks).
-#include "runtime/types.hpp"
+#include "actors/domain/types.hpp"
 
 #include <chrono>
 #include <stdexcept>

@@ -2,8 +2,8 @@
 // What delivery, partition and flusher actors ask of Postgres. Every call returns at
 // once: the work runs on the store's own threads (never a CAF scheduler thread) and
 // `done` is called there exactly once; callers turn it into a message to themselves.
-#include "runtime/outcome.hpp"
-#include "runtime/types.hpp"
+#include "actors/domain/outcome.hpp"
+#include "actors/domain/types.hpp"
 
 #include <cstdint>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "runtime/retry_policy.hpp"
+#include "actors/policy/retry_policy.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "actors/balance.hpp"
+#include "actors/policy/balance.hpp"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // retry_policy::next_delay (schedule, jitter, Retry-After, cap) and parse_retry_after.
-#include "runtime/retry_policy.hpp"
+#include "actors/policy/retry_policy.hpp"
 
 #include <gtest/gtest.h>
 

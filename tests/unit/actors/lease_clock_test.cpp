@@ -1,5 +1,5 @@
 // lease_clock: the self-expiry fence, driven with explicit time points (no sleeping).
-#include "runtime/lease_clock.hpp"
+#include "actors/policy/lease_clock.hpp"
 
 #include <gtest/gtest.h>
 
