@@ -2,6 +2,7 @@
 // place to look for a key's accepted values.
 #include "config/keys.hpp"
 #include "config/listen_address.hpp"
+#include "config/text.hpp"
 #include "config/value_parsers.hpp"
 
 #include <limits>
@@ -14,14 +15,8 @@ namespace {
 using std::chrono::milliseconds;
 using namespace std::chrono_literals;
 
-bool is_node_id_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '_' || c == '-';
-}
-
 void apply_db(node_config& c, const std::string& text) {
-  const bool url = text.rfind("postgres://", 0) == 0 || text.rfind("postgresql://", 0) == 0;
-  if (!url && text.find('=') == std::string::npos)
+  if (!is_postgres_url(text) && text.find('=') == std::string::npos)
     throw bad_value{};
   c.db = text;
 }

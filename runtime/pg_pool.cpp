@@ -1,5 +1,6 @@
 #include "runtime/pg_pool.hpp"
 
+#include "config/text.hpp"
 #include "net/log.hpp"
 
 #include <pqxx/pqxx>
@@ -104,7 +105,7 @@ store_error pg_pool::classify_current_exception() {
 
 std::string with_conn_options(const std::string& conninfo,
                               const std::vector<std::pair<std::string, std::string>>& options) {
-  bool is_url = conninfo.rfind("postgres://", 0) == 0 || conninfo.rfind("postgresql://", 0) == 0;
+  const bool is_url = config::is_postgres_url(conninfo);
   std::string out = conninfo;
   for (const auto& [key, value] : options) {
     if (is_url) {
