@@ -3,6 +3,7 @@
 #include "tests/pg/pg_test_base.hpp"
 
 #include "tests/support/command.hpp"
+#include "tests/support/startup_exit.hpp"
 
 #include <pqxx/pqxx>
 
@@ -68,18 +69,7 @@ TEST_F(startup, sigterm_while_the_schema_check_waits_exits_0_at_once) {
          std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(20ms);
   ASSERT_GT(scalar("SELECT count(*) FROM pg_locks WHERE NOT granted"), 0) << node.log();
-  ASSERT_TRUE(node.running()) << node.log();
-
-  const auto sent = std::chrono::steady_clock::now();
-  node.terminate();
-  // Design target 1 s; the rest is slack for a loaded 2-core machine.
-  const auto code = node.wait_exit(2500ms);
-  ASSERT_TRUE(code.has_value()) << "still running 2.5 s after SIGTERM\n" << node.log();
-  EXPECT_EQ(*code, 0) << node.log();
-  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - sent);
-  EXPECT_LT(took.count(), 2500) << "ms to exit";
-  EXPECT_NE(node.log().find("received SIGTERM while starting"), std::string::npos) << node.log();
+  expect_prompt_exit_while_starting(node, SIGTERM);
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 // whatever the database does: refuses connections, accepts and never answers, or drops
 // the connection attempt. (Before, the signal waited for the 30 s connect loop or forever.)
 #include "tests/support/process.hpp"
+#include "tests/support/startup_exit.hpp"
 
 #include <gtest/gtest.h>
 
@@ -90,28 +91,12 @@ bool log_shows(courierd_process& node, const std::string& text, std::chrono::mil
   return true;
 }
 
-void expect_prompt_exit(courierd_process& node, int signal) {
-  ASSERT_TRUE(node.running()) << "exited before the signal:\n" << node.log();
-  const auto sent = std::chrono::steady_clock::now();
-  node.send(signal);
-  // Design target 1 s; the rest is slack for a loaded 2-core machine.
-  const auto code = node.wait_exit(2500ms);
-  ASSERT_TRUE(code.has_value()) << "still running 2.5 s after the signal\n" << node.log();
-  EXPECT_EQ(*code, 0) << node.log();
-  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - sent);
-  EXPECT_LT(took.count(), 2500) << "ms to exit";
-  const std::string name = signal == SIGTERM ? "SIGTERM" : "SIGINT";
-  EXPECT_NE(node.log().find("received " + name + " while starting"), std::string::npos)
-      << node.log();
-}
-
 TEST(startup_termination, while_the_database_refuses_connections) {
   for (int signal : {SIGTERM, SIGINT}) {
     fake_database refusing(-1);
     auto node = start_node(refusing);
     ASSERT_TRUE(log_shows(*node, "database not reachable yet", 20s)) << node->log();
-    expect_prompt_exit(*node, signal);
+    expect_prompt_exit_while_starting(*node, signal);
   }
 }
 
@@ -120,7 +105,7 @@ TEST(startup_termination, while_the_database_accepts_and_never_answers) {
   auto node = start_node(blackhole);
   ASSERT_TRUE(blackhole.accept_silently(20s)) << node->log();
   std::this_thread::sleep_for(200ms); // let libpq settle into waiting for the answer
-  expect_prompt_exit(*node, SIGTERM);
+  expect_prompt_exit_while_starting(*node, SIGTERM);
 }
 
 TEST(startup_termination, while_the_connection_attempt_is_dropped) {
@@ -129,7 +114,7 @@ TEST(startup_termination, while_the_connection_attempt_is_dropped) {
   auto node = start_node(dropping);
   // Nothing observable marks the SYN being dropped; give the node time to get there.
   std::this_thread::sleep_for(1s);
-  expect_prompt_exit(*node, SIGTERM);
+  expect_prompt_exit_while_starting(*node, SIGTERM);
 }
 
 } // namespace
