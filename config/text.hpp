@@ -27,7 +27,9 @@ inline bool is_postgres_url(std::string_view text) {
 // Without leading and trailing spaces, tabs and line ends.
 std::string trim(std::string_view text);
 std::string to_upper(std::string_view text);
-// Control characters escaped and long values shortened, so an error stays one line.
-std::string printable(std::string_view text);
+// Safe to echo to a terminal or a log line: control characters, bytes that are not
+// well-formed UTF-8 and backslashes escaped (\n, \t, \xNN, \\), and anything past
+// `max_shown` input bytes shortened to "...", so an error stays one readable line.
+std::string printable(std::string_view text, std::size_t max_shown = 200);
 
 } // namespace courier::config
