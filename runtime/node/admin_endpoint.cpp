@@ -1,5 +1,6 @@
 #include "runtime/node/admin_endpoint.hpp"
 
+#include "config/listen_address.hpp"
 #include "net/bearer_token.hpp"
 
 #include <prometheus/registry.h>
@@ -23,7 +24,10 @@ admin_endpoint::admin_endpoint(const config::node_config& cfg,
     : cfg_(cfg), registry_(std::move(registry)), clock_(std::move(clock)) {}
 
 void admin_endpoint::start() {
-  server_.start(cfg_.admin_listen, [this](const net::admin_request& req) { return handle(req); });
+  // admin_listen was validated by config::load(), so it always splits here.
+  auto listen = config::parse_host_port(cfg_.admin_listen);
+  server_.start(listen->host, listen->port,
+                [this](const net::admin_request& req) { return handle(req); });
 }
 
 net::admin_response admin_endpoint::handle(const net::admin_request& req) const {
