@@ -171,8 +171,8 @@ private:
     res_.result(static_cast<unsigned>(answer_.status));
     res_.set(http::field::server, "courier-test-subscriber");
     res_.set(http::field::content_type, "text/plain");
-    if (!is_2xx(answer_.status) && answer_.retry_after_s >= 0) {
-      res_.set(http::field::retry_after, std::to_string(answer_.retry_after_s));
+    if (!is_2xx(answer_.status) && !answer_.retry_after.empty()) {
+      res_.set(http::field::retry_after, answer_.retry_after);
     }
     res_.body() = is_2xx(answer_.status) ? "ok\n" : "failure\n";
     res_.keep_alive(keep_alive_);
