@@ -1,6 +1,7 @@
 #pragma once
-// Parsing of hook target URLs (http/https only). Pure; used by the HTTP client
-// and by validation in courierctl.
+// Parsing of hook target URLs (http/https only). Pure; used by the HTTP client. The SQL
+// check courier.url_problem() (runtime/sql/002_hardening.sql) applies the same rules;
+// tests/data/url_verdicts.tsv runs one table through both.
 #include <optional>
 #include <string>
 #include <string_view>
