@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include <iostream>
+#include <thread>
 
 namespace courier::test {
 
@@ -122,6 +123,16 @@ bool netns_test::all_delivered_through(std::int64_t seq, std::chrono::millisecon
         return true;
       },
       timeout);
+}
+
+bool netns_test::eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+  const auto deadline = steady::now() + timeout;
+  while (!pred()) {
+    if (steady::now() >= deadline)
+      return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
 }
 
 void netns_test::expect_signed() {

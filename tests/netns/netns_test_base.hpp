@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -53,6 +54,9 @@ protected:
   std::map<std::int64_t, delivery> first_successes(const std::string& hook) const;
 
   bool all_delivered_through(std::int64_t seq, std::chrono::milliseconds timeout);
+  // Polls pred every 20 ms until it holds (true) or the timeout passes (false).
+  static bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+  std::int64_t scalar(const std::string& sql) const { return nodes_->scalar_int(sql); }
   // Every delivery of every hook carries a valid signature.
   void expect_signed();
 

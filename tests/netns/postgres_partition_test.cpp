@@ -41,8 +41,8 @@ TEST_F(postgres_partition, cut_node_self_expires_and_the_other_takes_over_withou
   ASSERT_TRUE(all_delivered_through(5, 30s));
   // A burst `a` cannot finish within the self-expiry: when the cut comes, a's deliverers
   // hold fetched events they could still send, and must not once the fence has closed.
-  const auto burst_last = writer.burst(60);
-  const auto burst_first = burst_last - 59;
+  const auto burst_last = writer.burst(120);
+  const auto burst_first = burst_last - 119;
   ASSERT_TRUE(sub_->wait_for(
       [&] {
         return std::all_of(a_hooks.begin(), a_hooks.end(),
