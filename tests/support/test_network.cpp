@@ -1,13 +1,13 @@
 #include "tests/support/test_network.hpp"
 
 #include "tests/support/command.hpp"
-#include "tests/support/spawn.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <iostream>
+#include <mutex>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -34,27 +34,26 @@ void must(const std::vector<std::string>& args) {
   }
 }
 
-std::string comm_of(const std::string& pid) {
-  auto text = detail::read_file("/proc/" + pid + "/comm");
-  return text.substr(0, text.find('\n'));
-}
+// Prefixes of this process's networks that exist now.
+std::mutex live_mutex;
+std::set<std::string> live_prefixes;
 
-// A namespace or interface of a test_network (cn<pid>-...) whose process is gone, or
-// whose pid now belongs to another program.
+// A namespace or interface of a test_network ("cn<pid>-<n>...") whose process is gone.
+// A live pid counts as the owner (it may have been reused: then the leftovers stay, with
+// names and a subnet nobody else takes). Names with our own pid that none of our live
+// networks has come from an earlier process that had this pid.
 bool stale(const std::string& name) {
-  static const std::regex ours{R"(^cn([0-9]+)-.*)"};
+  static const std::regex ours{R"(^(cn([0-9]+)-[^-]+).*)"};
   std::smatch m;
   if (!std::regex_match(name, m, ours)) {
     return false;
   }
-  const std::string pid = m[1];
-  if (std::stol(pid) == ::getpid()) {
-    return false;
+  const auto pid = static_cast<pid_t>(std::stol(m[2]));
+  if (pid == ::getpid()) {
+    std::lock_guard<std::mutex> lock(live_mutex);
+    return live_prefixes.count(m[1]) == 0;
   }
-  if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) {
-    return true;
-  }
-  return comm_of(pid) != comm_of("self");
+  return ::kill(pid, 0) != 0 && errno == ESRCH;
 }
 
 // Leftovers of a test process killed before its destructors ran. Deleting a namespace
@@ -95,22 +94,31 @@ int free_octet() {
   throw std::runtime_error("test_network: every 10.213.x.0/24 is in use");
 }
 
+// The router's job: forward packets between its interfaces (off in a new namespace).
+std::vector<std::string> enable_forwarding(const std::string& netns) {
+  return {"netns", "exec", netns, "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"};
+}
+
 } // namespace
 
 std::string test_network::permission_problem() {
   const std::string probe = "cn" + std::to_string(::getpid()) + "-probe";
+  std::string step = "ip netns add";
   auto r = ip({"netns", "add", probe});
   if (r.exit_code == 0) {
+    step = "enabling IP forwarding in a namespace";
+    r = ip(enable_forwarding(probe));
     ip({"netns", "del", probe});
+  }
+  const bool refused = r.output.find("not permitted") != std::string::npos ||
+                       r.output.find("Permission denied") != std::string::npos ||
+                       r.output.find("Read-only file system") != std::string::npos;
+  if (r.exit_code == 0 || !refused) {
     return {};
   }
-  if (r.output.find("not permitted") != std::string::npos ||
-      r.output.find("Permission denied") != std::string::npos) {
-    auto said = r.output.substr(0, r.output.find('\n'));
-    return "network namespaces are not permitted here (`ip netns add` said: " + said +
-           "); these tests need root, or CAP_NET_ADMIN and CAP_SYS_ADMIN";
-  }
-  return {};
+  return "network namespaces are not permitted here (" + step + ": " +
+         r.output.substr(0, r.output.find('\n')) +
+         "); these tests need root, or CAP_NET_ADMIN and CAP_SYS_ADMIN and a writable /proc/sys";
 }
 
 test_network::test_network(const std::vector<std::string>& members) {
@@ -118,11 +126,15 @@ test_network::test_network(const std::vector<std::string>& members) {
   prefix_ = "cn" + std::to_string(::getpid()) + "-" + std::to_string(instances++);
   router_ = prefix_ + "-router";
   remove_stale();
+  {
+    std::lock_guard<std::mutex> lock(live_mutex);
+    live_prefixes.insert(prefix_);
+  }
   octet_ = free_octet();
   try {
     must({"netns", "add", router_});
     must({"-n", router_, "link", "set", "lo", "up"});
-    must({"netns", "exec", router_, "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"});
+    must(enable_forwarding(router_));
     add_member(host, 1);
     int index = 2;
     for (const auto& name : members) {
@@ -153,6 +165,8 @@ void test_network::remove_all() noexcept {
   } catch (const std::exception& e) {
     std::cerr << "[test_network] teardown of " << prefix_ << ": " << e.what() << "\n";
   }
+  std::lock_guard<std::mutex> lock(live_mutex);
+  live_prefixes.erase(prefix_);
 }
 
 void test_network::add_member(const std::string& name, int index) {
