@@ -64,13 +64,14 @@ TEST_F(subscriber_partition, cut_node_retries_its_hooks_and_nothing_else_is_affe
       through_the_cut += d.at > cut_at + 200ms && d.at < healed_at ? 1 : 0;
   EXPECT_EQ(through_the_cut, 0);
 
-  // a's hooks were retried, and say so in courier-attempt once through.
+  // a's hooks were retried, and say so in courier-attempt once through. (Not necessarily
+  // the first request after the heal: a request a gave up on during the cut may still be
+  // in its kernel's retransmission queue and arrive late, as attempt 1.)
   for (const auto& h : a_hooks) {
     auto got = sub_->received(h);
-    auto first_after =
-        std::find_if(got.begin(), got.end(), [&](const auto& d) { return d.at >= healed_at; });
-    ASSERT_NE(first_after, got.end());
-    EXPECT_GE(first_after->attempt, 2) << h << " seq " << first_after->seq;
+    EXPECT_TRUE(std::any_of(got.begin(), got.end(),
+                            [&](const auto& d) { return d.at >= healed_at && d.attempt >= 2; }))
+        << h << " shows no retried attempt after the heal";
   }
 
   // b's hooks kept their latency: every event committed during the cut arrived soon
@@ -94,11 +95,15 @@ TEST_F(subscriber_partition, cut_node_retries_its_hooks_and_nothing_else_is_affe
   EXPECT_TRUE(sub_->order_violations().empty()) << sub_->order_violations().size() << " violations";
   expect_signed();
   std::int64_t max_attempts = 0;
+  int abandoned = 0; // requests whose sender had closed the connection when they arrived
   for (const auto& h : a_hooks)
-    for (const auto& d : sub_->received(h))
+    for (const auto& d : sub_->received(h)) {
       max_attempts = std::max<std::int64_t>(max_attempts, d.attempt);
+      abandoned += d.status_sent == delivery::status_peer_gone ? 1 : 0;
+    }
   std::cout << "[netns] cut for " << ms(healed_at - cut_at) << " ms; a's hooks reached attempt "
-            << max_attempts << "; b's latency during the cut p50 "
+            << max_attempts << " (" << abandoned
+            << " abandoned requests arrived late); b's latency during the cut p50 "
             << latencies[latencies.size() / 2] << " ms, max " << latencies.back() << " ms over "
             << latencies.size() << " events\n";
 }
