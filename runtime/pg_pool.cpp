@@ -9,6 +9,24 @@
 
 namespace courier {
 
+namespace {
+
+// A pool transaction is a few statements sent back to back, so a session idle inside
+// one for this long has lost its client (cut off by the network, or frozen). The
+// server then ends it and its locks go: a just-created outbox partition holds ACCESS
+// EXCLUSIVE on the outbox tables, which would stop every emit and fetch in the cluster
+// until the server's TCP gave up on the silent peer (about 15 minutes).
+constexpr const char* idle_in_transaction_timeout = "5s";
+
+std::unique_ptr<pqxx::connection> open_connection(const std::string& options) {
+  auto conn = std::make_unique<pqxx::connection>(options);
+  pqxx::nontransaction{*conn}.exec(std::string{"SET idle_in_transaction_session_timeout = '"} +
+                                   idle_in_transaction_timeout + "'");
+  return conn;
+}
+
+} // namespace
+
 pg_pool::pg_pool(std::string conninfo, int size, std::string application_name)
     : conninfo_(std::move(conninfo)), application_name_(std::move(application_name)) {
   for (int i = 0; i < size; ++i)
@@ -62,7 +80,7 @@ void pg_pool::worker_loop(int index) {
       queue_.pop_front();
     }
     if (!conn || !conn->is_open()) {
-      auto opened = guarded([&] { return std::make_unique<pqxx::connection>(options); });
+      auto opened = guarded([&] { return open_connection(options); });
       if (!opened.ok()) {
         log->warn("pool connection {} cannot connect: {}", index, opened.error->message);
         next(nullptr, &*opened.error);

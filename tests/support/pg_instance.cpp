@@ -175,15 +175,16 @@ std::string pg_instance::bin_dir() {
 }
 
 std::vector<std::string> pg_instance::as_postgres(std::vector<std::string> argv) const {
-  if (!is_root()) {
-    return argv;
+  if (is_root()) {
+    if (executable("/usr/sbin/runuser") || executable("/sbin/runuser") ||
+        executable("/usr/bin/runuser")) {
+      argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
+    } else {
+      argv = {"su", "postgres", "-s", "/bin/sh", "-c", shell_quote(argv)};
+    }
   }
-  if (executable("/usr/sbin/runuser") || executable("/sbin/runuser") ||
-      executable("/usr/bin/runuser")) {
-    argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
-    return argv;
-  }
-  return {"su", "postgres", "-s", "/bin/sh", "-c", shell_quote(argv)};
+  argv.insert(argv.begin(), options_.exec_prefix.begin(), options_.exec_prefix.end());
+  return argv;
 }
 
 std::string pg_instance::pg_ctl(const std::vector<std::string>& args, int* exit_code) const {
@@ -197,7 +198,8 @@ std::string pg_instance::pg_ctl(const std::vector<std::string>& args, int* exit_
   return result.output;
 }
 
-pg_instance::pg_instance() : bin_dir_(bin_dir()), owner_pid_(::getpid()) {
+pg_instance::pg_instance(pg_options options)
+    : options_(std::move(options)), bin_dir_(bin_dir()), owner_pid_(::getpid()) {
   const std::string root = cluster_root();
   reap_stale_clusters(root);
   dir_ = detail::make_temp_dir("courier-pg-", root);
@@ -230,6 +232,10 @@ pg_instance::pg_instance() : bin_dir_(bin_dir()), owner_pid_(::getpid()) {
                                std::to_string(init.exit_code) + "):\n" +
                                detail::tail_lines(init.output, 40));
     }
+    if (!options_.trusted_subnet.empty()) {
+      std::ofstream(data_dir_ + "/pg_hba.conf", std::ios::app)
+          << "host all all " << options_.trusted_subnet << " trust\n";
+    }
     std::lock_guard<std::mutex> lock(mutex_);
     start_locked(true);
   } catch (...) {
@@ -258,7 +264,8 @@ void pg_instance::start_locked(bool any_port) {
     // With it off, commits from the last ~600 ms vanish on restart() and at-least-once
     // tests would blame courier.
     std::string options = "-p " + std::to_string(port) + " -k " + dir_ +
-                          " -c listen_addresses=127.0.0.1 -c fsync=off"
+                          " -c listen_addresses=" + options_.listen_address +
+                          " -c fsync=off"
                           " -c full_page_writes=off"
                           " -c max_connections=300 -c shared_buffers=256MB"
                           " -c max_locks_per_transaction=256";
@@ -320,7 +327,8 @@ bool pg_instance::running() const {
 }
 
 std::string pg_instance::url(const std::string& db) const {
-  return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + db;
+  return "postgresql://postgres@" + options_.listen_address + ":" + std::to_string(port_) + "/" +
+         db;
 }
 
 std::string pg_instance::log_tail(std::size_t lines) const {

@@ -11,6 +11,15 @@
 
 namespace courier::test {
 
+// Where the server runs and who may connect; the defaults are those of shared().
+struct pg_options {
+  // Runs initdb, pg_ctl and so the server through this launcher, e.g.
+  // {"ip", "netns", "exec", "ns1"} to put it in a network namespace.
+  std::vector<std::string> exec_prefix;
+  std::string listen_address = "127.0.0.1"; // also the host in url()
+  std::string trusted_subnet;               // e.g. "10.213.7.0/24": trusted in pg_hba.conf too
+};
+
 class pg_instance {
 public:
   // One cluster per test process, started on first use and stopped (immediate mode,
@@ -18,12 +27,13 @@ public:
   // the cluster cannot start; later calls rethrow the same message without retrying.
   static pg_instance& shared();
 
-  pg_instance(); // initdb + start; throws std::runtime_error
+  pg_instance() : pg_instance(pg_options{}) {}
+  explicit pg_instance(pg_options options); // initdb + start; throws std::runtime_error
   ~pg_instance();
   pg_instance(const pg_instance&) = delete;
   pg_instance& operator=(const pg_instance&) = delete;
 
-  // postgresql://postgres@127.0.0.1:PORT/<db> (trust authentication).
+  // postgresql://postgres@<listen_address>:PORT/<db> (trust authentication).
   std::string url(const std::string& db = "postgres") const;
 
   // A new uniquely named database (<prefix>_<pid>_<n>), migrated with
@@ -56,6 +66,7 @@ private:
   static void reap_stale_clusters(const std::string& root);
 
   mutable std::mutex mutex_;
+  const pg_options options_;
   std::string bin_dir_;
   std::string dir_;
   std::string data_dir_;
