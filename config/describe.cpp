@@ -47,7 +47,8 @@ std::string describe(const node_config& c) {
       << " poll_interval_ms=" << format_duration(c.poll_interval)
       << " lease_tick_ms=" << format_duration(c.lease_tick)
       << " cursor_flush_interval_ms=" << format_duration(c.cursor_flush_interval)
-      << " max_response_body=" << c.max_response_body;
+      << " max_response_body=" << c.max_response_body
+      << " metrics_top_hooks=" << c.metrics_top_hooks;
   return out.str();
 }
 

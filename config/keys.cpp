@@ -137,6 +137,10 @@ const std::vector<key_spec>& key_specs() {
        [](node_config& c, const std::string& t) {
          c.max_response_body = as_int(parse_integer(t, 0, 64 * 1024 * 1024));
        }},
+      {"metrics_top_hooks", "an integer from 0 to 1000",
+       [](node_config& c, const std::string& t) {
+         c.metrics_top_hooks = as_int(parse_integer(t, 0, 1000));
+       }},
   };
   return specs;
 }
