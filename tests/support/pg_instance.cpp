@@ -13,12 +13,9 @@
 #include <memory>
 #include <stdexcept>
 
-#include <arpa/inet.h>
 #include <linux/magic.h>
-#include <netinet/in.h>
 #include <pqxx/pqxx>
 #include <pwd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
