@@ -201,6 +201,13 @@ const std::vector<key_spec>& key_specs() {
        [](const node_config& c) {
          return std::to_string(c.max_response_body);
        }},
+      {"metrics_top_hooks", "an integer from 0 to 1000",
+       [](node_config& c, const std::string& t) {
+         c.metrics_top_hooks = as_int(parse_integer(t, 0, 1000));
+       },
+       [](const node_config& c) {
+         return std::to_string(c.metrics_top_hooks);
+       }},
   };
   return specs;
 }

@@ -40,6 +40,7 @@ struct node_config {
   std::chrono::milliseconds lease_tick{500};     // lease heartbeat / balance period
   std::chrono::milliseconds cursor_flush_interval{50};
   int max_response_body = 65536;
+  int metrics_top_hooks = 20; // hooks with the oldest undelivered event exported per hook
 };
 
 // Thrown by load(); what() is one line naming the key, e.g.

@@ -1,10 +1,12 @@
 #include "runtime/node/node.hpp"
 
+#include "actors/cluster_metrics.hpp"
 #include "actors/messages.hpp"
 #include "actors/node_supervisor.hpp"
 #include "net/log.hpp"
 #include "runtime/node/admin_endpoint.hpp"
 #include "runtime/node/cluster_settings.hpp"
+#include "runtime/pg_cluster_stats.hpp"
 #include "runtime/pg_lease_store.hpp"
 #include "runtime/pg_notification_source.hpp"
 #include "runtime/pg_store.hpp"
@@ -91,6 +93,8 @@ int run_node(const config::node_config& cfg, termination& signals) {
         return true;
       },
       cfg.shutdown_grace + std::chrono::seconds{5});
+  spawn_cluster_metrics(system, std::make_shared<pg_cluster_stats>(pool, cfg.lease_self_expiry),
+                        {ctx->metrics->registry(), cfg.metrics_top_hooks}, supervisor);
 
   admin_endpoint admin{cfg, ctx->metrics->registry(), ctx->clock};
   try {

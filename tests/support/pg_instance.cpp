@@ -1,6 +1,7 @@
 #include "tests/support/pg_instance.hpp"
 
 #include "tests/support/command.hpp"
+#include "tests/support/free_port.hpp"
 #include "tests/support/spawn.hpp"
 
 #include <cctype>
@@ -12,12 +13,9 @@
 #include <memory>
 #include <stdexcept>
 
-#include <arpa/inet.h>
 #include <linux/magic.h>
-#include <netinet/in.h>
 #include <pqxx/pqxx>
 #include <pwd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -37,34 +35,6 @@ bool is_root() {
 
 bool executable(const std::string& path) {
   return ::access(path.c_str(), X_OK) == 0;
-}
-
-// True when nothing listens on (or holds) 127.0.0.1:port right now.
-bool port_free(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    return false;
-  }
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-
-// Ports 20000-29999 in a pid-dependent order, so parallel test binaries rarely collide.
-std::vector<int> candidate_ports() {
-  std::vector<int> ports;
-  const int offset = static_cast<int>((static_cast<long>(::getpid()) * 7919) % 10000);
-  for (int i = 0; i < 10000 && ports.size() < 8; ++i) {
-    int port = 20000 + (offset + i * 613) % 10000;
-    if (port_free(port)) {
-      ports.push_back(port);
-    }
-  }
-  return ports;
 }
 
 std::string database_name(const std::string& prefix, int n) {
