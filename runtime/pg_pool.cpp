@@ -67,8 +67,9 @@ void pg_pool::submit(job j) {
 void pg_pool::worker_loop(int index) {
   auto log = net::logger("store");
   std::unique_ptr<pqxx::connection> conn;
-  auto options = with_conn_options(
-      conninfo_, {{"application_name", application_name_ + "/pool" + std::to_string(index)}});
+  auto session = dead_peer_detection();
+  session.emplace_back("application_name", application_name_ + "/pool" + std::to_string(index));
+  auto options = with_conn_options(conninfo_, session);
   for (;;) {
     job next;
     {
@@ -121,8 +122,12 @@ store_error pg_pool::classify_current_exception() {
   }
 }
 
-std::string with_conn_options(const std::string& conninfo,
-                              const std::vector<std::pair<std::string, std::string>>& options) {
+conn_options dead_peer_detection() {
+  return {{"connect_timeout", "5"},     {"keepalives", "1"},       {"keepalives_idle", "5"},
+          {"keepalives_interval", "2"}, {"keepalives_count", "3"}, {"tcp_user_timeout", "15000"}};
+}
+
+std::string with_conn_options(const std::string& conninfo, const conn_options& options) {
   const bool is_url = config::is_postgres_url(conninfo);
   std::string out = conninfo;
   for (const auto& [key, value] : options) {
