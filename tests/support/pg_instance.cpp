@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <thread>
@@ -243,20 +244,30 @@ void pg_instance::create_dir() {
 }
 
 pg_instance::pg_instance() : bin_dir_(bin_dir()), owner_pid_(::getpid()) {
+  // initdb as postgres creates the data dir with the right owner and mode.
+  set_up([this] {
+    run_as_postgres({bin_dir_ + "/initdb", "-D", data_dir_, "-U", "postgres", "--auth=trust", "-E",
+                     "UTF8", "--locale=C", "--no-sync"},
+                    "initdb");
+  });
+}
+
+// The default pg_hba.conf of `initdb --auth=trust` already admits local replication
+// connections, and wal_level=replica and max_wal_senders=10 are PostgreSQL 15 defaults.
+pg_instance::pg_instance(const pg_instance& primary, standby_tag)
+    : bin_dir_(primary.bin_dir_), owner_pid_(::getpid()) {
+  set_up([&] {
+    run_as_postgres({bin_dir_ + "/pg_basebackup", "-h", primary.dir_, "-p",
+                     std::to_string(primary.port_), "-U", "postgres", "-D", data_dir_, "-R", "-X",
+                     "stream", "-c", "fast", "--no-sync"},
+                    "pg_basebackup");
+  });
+}
+
+void pg_instance::set_up(const std::function<void()>& make_data_dir) {
   try {
     create_dir();
-    // initdb as postgres creates the data dir with the right owner and mode.
-    command_options options;
-    options.timeout = 120s;
-    options.cwd = dir_;
-    auto init = run_command(as_postgres({bin_dir_ + "/initdb", "-D", data_dir_, "-U", "postgres",
-                                         "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"}),
-                            options);
-    if (init.exit_code != 0) {
-      throw std::runtime_error("pg_instance: initdb failed (exit " +
-                               std::to_string(init.exit_code) + "):\n" +
-                               detail::tail_lines(init.output, 40));
-    }
+    make_data_dir();
     std::lock_guard<std::mutex> lock(mutex_);
     start_locked(true);
   } catch (...) {
@@ -266,31 +277,16 @@ pg_instance::pg_instance() : bin_dir_(bin_dir()), owner_pid_(::getpid()) {
   }
 }
 
-// The default pg_hba.conf of `initdb --auth=trust` already admits local replication
-// connections, and wal_level=replica and max_wal_senders=10 are PostgreSQL 15 defaults.
-pg_instance::pg_instance(const pg_instance& primary, standby_tag)
-    : bin_dir_(primary.bin_dir_), owner_pid_(::getpid()) {
-  try {
-    create_dir();
-    command_options options;
-    options.timeout = 120s;
-    options.cwd = dir_;
-    auto backup =
-        run_command(as_postgres({bin_dir_ + "/pg_basebackup", "-h", primary.dir_, "-p",
-                                 std::to_string(primary.port_), "-U", "postgres", "-D", data_dir_,
-                                 "-R", "-X", "stream", "-c", "fast", "--no-sync"}),
-                    options);
-    if (backup.exit_code != 0) {
-      throw std::runtime_error("pg_instance: pg_basebackup failed (exit " +
-                               std::to_string(backup.exit_code) + "):\n" +
-                               detail::tail_lines(backup.output, 40));
-    }
-    std::lock_guard<std::mutex> lock(mutex_);
-    start_locked(true);
-  } catch (...) {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-    throw;
+void pg_instance::run_as_postgres(const std::vector<std::string>& argv,
+                                  const std::string& what) const {
+  command_options options;
+  options.timeout = 120s;
+  options.cwd = dir_;
+  auto result = run_command(as_postgres(argv), options);
+  if (result.exit_code != 0) {
+    throw std::runtime_error("pg_instance: " + what + " failed (exit " +
+                             std::to_string(result.exit_code) + "):\n" +
+                             detail::tail_lines(result.output, 40));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -70,7 +71,12 @@ private:
   struct standby_tag {};
   pg_instance(const pg_instance& primary, standby_tag); // pg_basebackup + start
 
+  // Creates the dir, fills the data dir with `make_data_dir`, starts the server; on
+  // failure removes the dir again and rethrows.
+  void set_up(const std::function<void()>& make_data_dir);
   void create_dir(); // dir_, data_dir_, log_path_ and owner.pid, owned by postgres
+  // Runs a PostgreSQL tool as the postgres user in dir_; throws with its output on failure.
+  void run_as_postgres(const std::vector<std::string>& argv, const std::string& what) const;
   std::vector<std::string> as_postgres(std::vector<std::string> argv) const;
   std::string pg_ctl(const std::vector<std::string>& args, int* exit_code) const;
   void start_locked(bool any_port);

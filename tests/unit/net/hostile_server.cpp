@@ -128,39 +128,19 @@ private:
   bool ended_ = false;
 };
 
+std::shared_ptr<hostile_server::state> make_state(hostile_script script, asio::ssl::context* tls) {
+  auto st = std::make_shared<hostile_server::state>();
+  st->script = std::move(script);
+  st->tls = tls;
+  return st;
+}
+
 } // namespace
 
 hostile_server::hostile_server(hostile_script script, asio::ssl::context* tls)
-    : state_(std::make_shared<state>()), acceptor_(ioc_) {
-  state_->script = std::move(script);
-  state_->tls = tls;
-  tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
-  acceptor_.open(ep.protocol());
-  acceptor_.bind(ep);
-  acceptor_.listen(asio::socket_base::max_listen_connections);
-  port_ = acceptor_.local_endpoint().port();
-  accept();
-  thread_ = std::thread([this] { ioc_.run(); });
-}
-
-hostile_server::~hostile_server() {
-  ioc_.stop();
-  thread_.join();
-}
-
-void hostile_server::accept() {
-  acceptor_.async_accept([this](const error_code& ec, tcp::socket socket) {
-    if (ec)
-      return;
-    state_->connections++;
-    if (state_->tls)
-      std::make_shared<hostile_session<asio::ssl::stream<tcp::socket>>>(state_, std::move(socket),
-                                                                        *state_->tls)
-          ->start();
-    else
-      std::make_shared<hostile_session<tcp::socket>>(state_, std::move(socket))->start();
-    accept();
-  });
-}
+    : state_(make_state(std::move(script), tls)), listener_([st = state_](tcp::socket socket) {
+        st->connections++;
+        start_session<hostile_session>(std::move(socket), st->tls, st);
+      }) {}
 
 } // namespace courier::net::testing

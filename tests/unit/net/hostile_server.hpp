@@ -3,14 +3,13 @@
 // writes a fixed script of raw bytes (trickled, endless, then reset, ...) whatever the
 // request said, and drains whatever the client sends meanwhile.
 #include <atomic>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <thread>
+
+#include "loopback_listener.hpp"
 
 namespace courier::net::testing {
 
@@ -26,19 +25,17 @@ struct hostile_script {
   ending end = ending::hold;
 };
 
-// Owns a listener on 127.0.0.1:<ephemeral>, its io_context and the one thread that runs
-// every session. With `tls` set it is a TLS server that runs the script after the
-// handshake (a client speaking plain HTTP to it fails the handshake). Counters are
-// atomics so the test thread reads them while sessions run.
+// Owns a loopback_listener whose thread runs every session. With `tls` set it is a TLS server that
+// runs the script after the handshake (a client speaking plain HTTP to it fails the handshake).
+// Counters are atomics so the test thread reads them while sessions run.
 class hostile_server {
 public:
   explicit hostile_server(hostile_script script, boost::asio::ssl::context* tls = nullptr);
-  ~hostile_server();
 
   hostile_server(const hostile_server&) = delete;
   hostile_server& operator=(const hostile_server&) = delete;
 
-  unsigned short port() const { return port_; }
+  unsigned short port() const { return listener_.port(); }
 
   // Shared with the sessions, which live in their own pending handlers.
   struct state {
@@ -55,13 +52,8 @@ public:
   std::uint64_t bytes_written() const { return state_->bytes_written.load(); }
 
 private:
-  void accept();
-
   std::shared_ptr<state> state_;
-  boost::asio::io_context ioc_;
-  boost::asio::ip::tcp::acceptor acceptor_;
-  unsigned short port_ = 0;
-  std::thread thread_;
+  loopback_listener listener_; // after state_: its thread uses it
 };
 
 } // namespace courier::net::testing
