@@ -5,6 +5,7 @@
 #include "net/log.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <random>
 #include <set>
@@ -27,6 +28,8 @@ struct keeper_state {
   bool draining = false;
   bool drained = false;
   int failed_opens = 0;
+  lease_clock::clock::time_point session_opened{}; // when the lease session last opened
+  bool waiting_logged = false;                     // once per session
   std::mt19937 rng{std::random_device{}()};
 };
 
@@ -88,6 +91,31 @@ void report_takeovers(keeper_state& st, const std::vector<lease_grant>& grants) 
                  info.first, node, info.second);
 }
 
+// The partitions this node may try to take now. A session younger than the self-expiry
+// may have been opened on a server that lost every lock at once (a restart or a
+// failover): the nodes named in orphaned lease rows may then still be sending on their
+// old leases until their fences close, at most a self-expiry after the locks went. So
+// their partitions wait until this session is that old (peers are assumed to use the
+// same lease_self_expiry_ms). An older session saw the locks go one by one, each only
+// when its holder had died or had been silent past its self-expiry.
+std::vector<int> takeable(keeper_state& st, const cluster_view& view) {
+  auto expiry = st.ctx->cfg.lease_self_expiry;
+  auto age = lease_clock::clock::now() - st.session_opened;
+  if (age >= expiry || view.orphaned.empty())
+    return view.unowned;
+  if (!st.waiting_logged) {
+    st.waiting_logged = true;
+    st.log->info("fresh lease session: leaving {} partitions of other nodes alone for {} ms, "
+                 "until their old owners' self-expiry has surely passed",
+                 view.orphaned.size(),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(expiry - age).count());
+  }
+  std::vector<int> out;
+  std::set_difference(view.unowned.begin(), view.unowned.end(), view.orphaned.begin(),
+                      view.orphaned.end(), std::back_inserter(out));
+  return out;
+}
+
 void balance(keeper_actor* self, const cluster_view& view) {
   auto& st = self->state;
   const auto& cfg = st.ctx->cfg;
@@ -123,7 +151,7 @@ void balance(keeper_actor* self, const cluster_view& view) {
     st.log->info("rebalancing: handing over {} partitions (target {} of {} across {} nodes)",
                  keeping - target, target, cfg.partitions, view.live_nodes.size());
   } else if (static_cast<int>(st.held.size()) < target && !view.unowned.empty()) {
-    auto candidates = view.unowned;
+    auto candidates = takeable(st, view);
     std::shuffle(candidates.begin(), candidates.end(), st.rng);
     candidates.resize(
         std::min(candidates.size(), static_cast<std::size_t>(target - st.held.size())));
@@ -148,6 +176,8 @@ void tick(keeper_actor* self) {
   try {
     if (!st.leases->is_open()) {
       st.leases->open();
+      st.session_opened = lease_clock::clock::now();
+      st.waiting_logged = false;
       if (st.failed_opens > 0)
         st.log->info("lease connection re-established");
       st.failed_opens = 0;

@@ -7,11 +7,14 @@
 #include <cctype>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 
 #include <linux/magic.h>
 #include <pqxx/pqxx>
@@ -71,6 +74,29 @@ void kill_postmaster(const std::string& data_dir) {
   if (is_postmaster_of(pid, data_dir)) {
     ::kill(static_cast<pid_t>(pid), SIGKILL);
   }
+}
+
+// Processes whose parent is `parent`, from /proc/<pid>/stat ("pid (comm) state ppid ...").
+std::vector<pid_t> children_of(pid_t parent) {
+  std::vector<pid_t> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) {
+      continue;
+    }
+    std::string stat = detail::read_file("/proc/" + name + "/stat");
+    const auto paren = stat.rfind(')');
+    if (paren == std::string::npos) {
+      continue;
+    }
+    char state = 0;
+    long ppid = 0;
+    if (std::sscanf(stat.c_str() + paren + 1, " %c %ld", &state, &ppid) == 2 && ppid == parent) {
+      out.push_back(static_cast<pid_t>(std::atol(name.c_str())));
+    }
+  }
+  return out;
 }
 
 // Where cluster dirs live: $COURIER_TEST_PG_ROOT, else /dev/shm when it is a roomy
@@ -168,44 +194,56 @@ std::string pg_instance::pg_ctl(const std::vector<std::string>& args, int* exit_
   return result.output;
 }
 
-pg_instance::pg_instance(pg_options options)
-    : options_(std::move(options)), bin_dir_(bin_dir()), owner_pid_(::getpid()) {
+void pg_instance::create_dir() {
   const std::string root = cluster_root();
   reap_stale_clusters(root);
   dir_ = detail::make_temp_dir("courier-pg-", root);
   data_dir_ = dir_ + "/data";
   log_path_ = dir_ + "/log";
   std::ofstream(dir_ + "/owner.pid") << ::getpid() << "\n";
-  try {
-    if (::mkdir(data_dir_.c_str(), 0700) != 0) {
-      throw std::runtime_error("pg_instance: cannot create " + data_dir_);
-    }
-    if (is_root()) {
-      const passwd* pw = ::getpwnam("postgres");
-      if (pw == nullptr) {
-        throw std::runtime_error("pg_instance: running as root but there is no `postgres` user "
-                                 "to run the server as (PostgreSQL refuses root)");
-      }
-      if (::chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0 ||
-          ::chown(data_dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
-        throw std::runtime_error("pg_instance: cannot chown " + dir_ + " to postgres");
-      }
-    }
-    command_options options;
-    options.timeout = 120s;
-    options.cwd = dir_;
-    auto init = run_command(as_postgres({bin_dir_ + "/initdb", "-D", data_dir_, "-U", "postgres",
-                                         "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"}),
-                            options);
-    if (init.exit_code != 0) {
-      throw std::runtime_error("pg_instance: initdb failed (exit " +
-                               std::to_string(init.exit_code) + "):\n" +
-                               detail::tail_lines(init.output, 40));
-    }
+  if (!is_root()) {
+    return;
+  }
+  const passwd* pw = ::getpwnam("postgres");
+  if (pw == nullptr) {
+    throw std::runtime_error("pg_instance: running as root but there is no `postgres` user "
+                             "to run the server as (PostgreSQL refuses root)");
+  }
+  if (::chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
+    throw std::runtime_error("pg_instance: cannot chown " + dir_ + " to postgres");
+  }
+}
+
+pg_instance::pg_instance(pg_options options)
+    : options_(std::move(options)), bin_dir_(bin_dir()), owner_pid_(::getpid()) {
+  // initdb as postgres creates the data dir with the right owner and mode.
+  set_up([this] {
+    run_as_postgres({bin_dir_ + "/initdb", "-D", data_dir_, "-U", "postgres", "--auth=trust", "-E",
+                     "UTF8", "--locale=C", "--no-sync"},
+                    "initdb");
     if (!options_.trusted_subnet.empty()) {
       std::ofstream(data_dir_ + "/pg_hba.conf", std::ios::app)
           << "host all all " << options_.trusted_subnet << " trust\n";
     }
+  });
+}
+
+// The default pg_hba.conf of `initdb --auth=trust` already admits local replication
+// connections, and wal_level=replica and max_wal_senders=10 are PostgreSQL 15 defaults.
+pg_instance::pg_instance(const pg_instance& primary, standby_tag)
+    : options_(primary.options_), bin_dir_(primary.bin_dir_), owner_pid_(::getpid()) {
+  set_up([&] {
+    run_as_postgres({bin_dir_ + "/pg_basebackup", "-h", primary.dir_, "-p",
+                     std::to_string(primary.port_), "-U", "postgres", "-D", data_dir_, "-R", "-X",
+                     "stream", "-c", "fast", "--no-sync"},
+                    "pg_basebackup");
+  });
+}
+
+void pg_instance::set_up(const std::function<void()>& make_data_dir) {
+  try {
+    create_dir();
+    make_data_dir();
     std::lock_guard<std::mutex> lock(mutex_);
     start_locked(true);
   } catch (...) {
@@ -213,6 +251,71 @@ pg_instance::pg_instance(pg_options options)
     fs::remove_all(dir_, ec);
     throw;
   }
+}
+
+void pg_instance::run_as_postgres(const std::vector<std::string>& argv,
+                                  const std::string& what) const {
+  command_options options;
+  options.timeout = 120s;
+  options.cwd = dir_;
+  auto result = run_command(as_postgres(argv), options);
+  if (result.exit_code != 0) {
+    throw std::runtime_error("pg_instance: " + what + " failed (exit " +
+                             std::to_string(result.exit_code) + "):\n" +
+                             detail::tail_lines(result.output, 40));
+  }
+}
+
+std::unique_ptr<pg_instance> pg_instance::start_standby() {
+  if (!running()) {
+    throw std::runtime_error("pg_instance: a standby needs a running primary");
+  }
+  return std::unique_ptr<pg_instance>(new pg_instance(*this, standby_tag{}));
+}
+
+void pg_instance::require_synchronous_standby(std::chrono::milliseconds timeout) {
+  exec_scalar(url(), "ALTER SYSTEM SET synchronous_standby_names = '*'");
+  exec_scalar(url(), "SELECT pg_reload_conf()");
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (exec_scalar(url(), "SELECT count(*) FROM pg_stat_replication "
+                            "WHERE sync_state = 'sync'") == "0") {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      throw std::runtime_error("pg_instance: no synchronous standby after " +
+                               std::to_string(timeout.count()) + " ms");
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+void pg_instance::promote() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  int code = 0;
+  std::string out = pg_ctl({"-w", "-t", "60", "promote"}, &code);
+  if (code != 0) {
+    throw std::runtime_error("pg_instance: pg_ctl promote failed (exit " + std::to_string(code) +
+                             "):\n" + detail::tail_lines(out, 10) + "\n--- server log ---\n" +
+                             detail::tail_lines(detail::read_file(log_path_), 30));
+  }
+}
+
+void pg_instance::crash() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::ifstream pid_file(data_dir_ + "/postmaster.pid");
+  long pid = 0;
+  if (!(pid_file >> pid) || pid <= 0 || !is_postmaster_of(pid, data_dir_)) {
+    throw std::runtime_error("pg_instance: no running postmaster to crash in " + data_dir_);
+  }
+  const auto postmaster = static_cast<pid_t>(pid);
+  ::kill(postmaster, SIGSTOP); // no new backends, no reaction to its children dying
+  const std::vector<pid_t> backends = children_of(postmaster);
+  for (pid_t child : backends) {
+    ::kill(child, SIGKILL);
+  }
+  ::kill(postmaster, SIGKILL);
+  for (int i = 0; i < 1000 && is_postmaster_of(pid, data_dir_); ++i) {
+    ::usleep(10000);
+  }
+  running_ = false;
 }
 
 pg_instance::~pg_instance() {
