@@ -47,7 +47,9 @@ std::string describe(const node_config& c) {
       << " poll_interval_ms=" << format_duration(c.poll_interval)
       << " lease_tick_ms=" << format_duration(c.lease_tick)
       << " cursor_flush_interval_ms=" << format_duration(c.cursor_flush_interval)
-      << " max_response_body=" << c.max_response_body;
+      << " max_response_body=" << c.max_response_body << " restart_max=" << c.restart_max
+      << " restart_window_ms=" << format_duration(c.restart_window)
+      << " quarantine_ms=" << format_duration(c.quarantine);
   return out.str();
 }
 

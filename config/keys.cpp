@@ -142,6 +142,18 @@ const std::vector<key_spec>& key_specs() {
        [](node_config& c, const std::string& t) {
          c.max_response_body = as_int(parse_integer(t, 0, 64 * 1024 * 1024));
        }},
+      {"restart_max", "an integer from 0 to 1000",
+       [](node_config& c, const std::string& t) {
+         c.restart_max = as_int(parse_integer(t, 0, 1000));
+       }},
+      {"restart_window_ms", "a positive duration of at most 24h (e.g. 60000 or 60s)",
+       [](node_config& c, const std::string& t) {
+         c.restart_window = parse_duration_at_least(t, 1ms, 24h);
+       }},
+      {"quarantine_ms", "a positive duration of at most 24h (e.g. 60000 or 60s)",
+       [](node_config& c, const std::string& t) {
+         c.quarantine = parse_duration_at_least(t, 1ms, 24h);
+       }},
   };
   return specs;
 }

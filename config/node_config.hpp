@@ -40,6 +40,11 @@ struct node_config {
   std::chrono::milliseconds lease_tick{500};     // lease heartbeat / balance period
   std::chrono::milliseconds cursor_flush_interval{50};
   int max_response_body = 65536;
+  // A delivery actor failing more than restart_max times within restart_window is
+  // quarantined for `quarantine` (documented in config/README.md).
+  int restart_max = 5;
+  std::chrono::milliseconds restart_window{60000};
+  std::chrono::milliseconds quarantine{60000};
 };
 
 // Thrown by load(); what() is one line naming the key, e.g.
