@@ -90,7 +90,7 @@ net::http_request build_request(delivery_state& st, const outbox_event& ev) {
 void schedule_send(delivery_actor* self, std::chrono::milliseconds delay) {
   auto& st = self->state;
   st.retry_scheduled = true;
-  self->delayed_send(self, delay, send_atom::value);
+  self->delayed_send(self, delay, try_send_atom::value);
 }
 
 void try_send(delivery_actor* self) {
@@ -228,7 +228,7 @@ caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
         if (st.more_available && st.buffer.size() < refill_below)
           fetch(self);
       },
-      [=](send_atom) {
+      [=](try_send_atom) {
         self->state.retry_scheduled = false;
         try_send(self);
       },
@@ -281,7 +281,7 @@ caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
           return self->quit();
         try_send(self);
       },
-      [=](spec_atom, hook_spec& spec) {
+      [=](hook_spec_atom, hook_spec& spec) {
         auto& hook = self->state.args.hook;
         hook.url = std::move(spec.url);
         hook.secrets = std::move(spec.secrets);

@@ -40,7 +40,7 @@ void lose_everything(keeper_actor* self, const std::string& why) {
   if (!st.held.empty()) {
     st.log->warn("lost all {} partition leases: {}", st.held.size(), why);
     st.ctx->metrics->leases_lost().Increment();
-    self->send(st.supervisor, lost_atom::value);
+    self->send(st.supervisor, leases_lost_atom::value);
   } else {
     st.log->warn("lease connection failed: {}", why);
   }

@@ -14,7 +14,7 @@ namespace courier {
 
 // Sends the supervisor (acquired_atom, lease_grant), (release_atom, partition) for a
 // graceful hand-over (answered with (released_atom, partition)), (revoke_atom,
-// partition) for a lease found gone, (lost_atom) when every lease is gone, and
+// partition) for a lease found gone, (leases_lost_atom) when every lease is gone, and
 // (drained_atom) after (drain_atom) once all partitions are handed over.
 caf::actor spawn_lease_keeper(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
                               std::unique_ptr<lease_store> leases, caf::actor supervisor);

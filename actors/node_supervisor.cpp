@@ -47,7 +47,7 @@ void publish_partitions(supervisor_actor* self) {
   std::vector<int> held;
   for (auto& [p, rp] : st.partitions)
     held.push_back(p);
-  self->send(st.listener, partitions_atom::value, std::move(held));
+  self->send(st.listener, held_partitions_atom::value, std::move(held));
 }
 
 void start_partition(supervisor_actor* self, running_partition& rp) {
@@ -156,7 +156,7 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
           revoke(self, partition);
           publish_partitions(self);
         },
-        [=](lost_atom) {
+        [=](leases_lost_atom) {
           auto& st = self->state;
           std::vector<int> all;
           for (auto& [p, rp] : st.partitions)
@@ -205,10 +205,10 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
             return;
           caf::actor me = caf::actor_cast<caf::actor>(self);
           st.ctx->db->maintain_outbox([me](outcome<outbox_maintenance> r) {
-            caf::anon_send(me, maintain_atom::value, std::move(r));
+            caf::anon_send(me, maintained_atom::value, std::move(r));
           });
         },
-        [=](maintain_atom, outcome<outbox_maintenance>& r) {
+        [=](maintained_atom, outcome<outbox_maintenance>& r) {
           auto& st = self->state;
           if (!r.ok())
             st.log->warn("outbox maintenance failed ({}); trying again later", r.error->message);

@@ -92,7 +92,7 @@ caf::actor spawn_notification_listener(caf::actor_system& sys,
         self->send(self, poll_atom::value);
         return caf::behavior{
             [=](poll_atom) { poll(self); },
-            [=](partitions_atom, std::vector<int>& held) {
+            [=](held_partitions_atom, std::vector<int>& held) {
               auto& st = self->state;
               bool grew = held.size() > st.partitions.size();
               st.partitions = std::move(held);

@@ -14,7 +14,7 @@
 namespace courier {
 
 // Sends the supervisor (wakeups_atom, std::vector<wakeup>). Accepts
-// (partitions_atom, std::vector<int>) with the partitions currently held.
+// (held_partitions_atom, std::vector<int>) with the partitions currently held.
 caf::actor spawn_notification_listener(caf::actor_system& sys,
                                        std::shared_ptr<const node_context> ctx,
                                        std::unique_ptr<notification_source> source,

@@ -109,7 +109,7 @@ void reconcile(partition_actor* self, std::vector<hook_spec>& specs) {
       if (entry.spec.url != found->second.url || entry.spec.secrets != found->second.secrets) {
         entry.spec.url = found->second.url;
         entry.spec.secrets = found->second.secrets;
-        self->send(entry.deliverer, spec_atom::value, entry.spec);
+        self->send(entry.deliverer, hook_spec_atom::value, entry.spec);
       }
     } else if (!entry.restart_scheduled) { // resumed or restarting: from the durable cursor
       entry.spec = std::move(found->second);
@@ -256,10 +256,10 @@ caf::behavior partition_behavior(partition_actor* self, partition_args args) {
         st.fence->revoked = true;
         for (auto& [id, entry] : st.hooks)
           stop_deliverer(self, entry);
-        self->delayed_send(self, st.args.ctx->cfg.shutdown_grace, grace_atom::value);
+        self->delayed_send(self, st.args.ctx->cfg.shutdown_grace, grace_over_atom::value);
         finish_release_if_idle(self);
       },
-      [=](grace_atom) {
+      [=](grace_over_atom) {
         // In-flight attempts past the grace period are abandoned (at-least-once
         // redelivers them); their deliverers are stopped hard.
         for (auto& [id, entry] : self->state.hooks)

@@ -277,7 +277,7 @@ TEST_F(delivery_actor_test, spec_update_changes_url_and_secret_of_later_requests
   hook_spec changed = hook;
   changed.url = "https://subscriber.test/v2";
   changed.secrets = {newer};
-  caf::anon_send(deliverer, spec_atom::value, changed);
+  caf::anon_send(deliverer, hook_spec_atom::value, changed);
   run();
   answer(200);
   ASSERT_EQ(http->requests.size(), 2u);
