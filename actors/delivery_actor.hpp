@@ -3,6 +3,7 @@
 // sends exactly one event at a time (so the subscriber sees seqs in order), retries
 // the head on the policy's schedule and reports progress to the cursor flusher.
 // Spawned, monitored and restarted by its partition actor.
+#include "actors/cursor_flusher.hpp"
 #include "actors/node_context.hpp"
 
 #include <caf/fwd.hpp>
@@ -16,7 +17,7 @@ struct delivery_args {
   hook_spec hook;
   std::int64_t epoch = 0;
   std::shared_ptr<partition_fence> fence;
-  caf::actor flusher;
+  cursor_flusher flusher;
 };
 
 caf::actor spawn_delivery_actor(caf::local_actor* parent, delivery_args args);

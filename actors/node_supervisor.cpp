@@ -34,7 +34,7 @@ struct supervisor_state {
   std::shared_ptr<spdlog::logger> log;
   caf::actor keeper;
   caf::actor listener;
-  caf::actor flusher;
+  cursor_flusher flusher;
   std::map<int, running_partition> partitions;
   std::unordered_map<caf::actor_addr, int> by_addr;
   bool stopping = false;
@@ -112,7 +112,8 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
     st.ctx = ctx;
     st.log = net::logger("node");
     caf::actor me = caf::actor_cast<caf::actor>(self);
-    st.flusher = spawn_cursor_flusher(self->system(), ctx, me);
+    st.flusher =
+        spawn_cursor_flusher(self->system(), ctx, caf::actor_cast<cursor_flusher_parent>(self));
     st.listener = spawn_notification_listener(self->system(), ctx,
                                               std::move(shared_parts->notifications), me);
     st.keeper = spawn_lease_keeper(self->system(), ctx, std::move(shared_parts->leases), me);

@@ -122,7 +122,7 @@ protected:
   std::shared_ptr<node_context> ctx;
   std::shared_ptr<inbox> flusher_box;
   std::shared_ptr<inbox> parent_box;
-  caf::actor flusher;
+  recorder flusher;
   caf::actor parent;
   caf::actor deliverer;
 };
