@@ -17,7 +17,7 @@ using steady = std::chrono::steady_clock;
 
 struct hook_entry {
   hook_spec spec;
-  caf::actor deliverer;
+  delivery_actor deliverer;
   std::deque<steady::time_point> restarts; // within the restart window
   bool restart_scheduled = false;
   bool deleted = false;

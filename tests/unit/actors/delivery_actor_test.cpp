@@ -75,21 +75,21 @@ protected:
     ctx = make_context();
     flusher = spawn_recorder(flusher_box);
     delivery_args args{ctx, hook, epoch, fence, flusher};
-    auto child = std::make_shared<caf::actor>();
+    auto child = std::make_shared<delivery_actor>();
     parent = sys.spawn(
         [](caf::event_based_actor* self, std::shared_ptr<inbox> box,
-           std::shared_ptr<caf::actor> child, delivery_args args) -> caf::behavior {
+           std::shared_ptr<delivery_actor> child, delivery_args args) -> caf::behavior {
           self->set_down_handler([box](caf::down_msg& dm) { box->downs.push_back(dm); });
           *child = spawn_delivery_actor(self, std::move(args));
           return {[](int) {
           }};
         },
         parent_box, child, std::move(args));
-    to_kill.push_back(parent);
+    kill_at_teardown(parent);
     run();
     ASSERT_TRUE(*child) << "parent did not spawn the delivery actor";
     deliverer = *child;
-    to_kill.push_back(deliverer);
+    kill_at_teardown(deliverer);
   }
 
   bool stopped() const { return !parent_box->downs.empty(); }
@@ -124,7 +124,7 @@ protected:
   std::shared_ptr<inbox> parent_box;
   recorder flusher;
   caf::actor parent;
-  caf::actor deliverer;
+  delivery_actor deliverer;
 };
 
 // -- (a) order, one at a time, headers --------------------------------------------------
