@@ -22,7 +22,7 @@ constexpr std::chrono::seconds outbox_maintenance_interval{60};
 
 struct running_partition {
   lease_grant lease;
-  caf::actor actor;
+  partition_actor actor;
   bool releasing = false;
   int crashes = 0;
 };
@@ -127,7 +127,7 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
         [=](acquired_atom, const lease_grant& g) {
           auto& st = self->state;
           auto& rp = st.partitions[g.partition];
-          rp = running_partition{g, nullptr, false, 0};
+          rp = running_partition{g, {}, false, 0};
           start_partition(self, rp);
           publish_partitions(self);
         },

@@ -36,7 +36,7 @@ struct partition_state {
   bool releasing = false;
 };
 
-using partition_actor = caf::stateful_actor<partition_state>;
+using partition_impl = partition_actor_self::stateful_base<partition_state>;
 
 std::int64_t unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -48,7 +48,7 @@ bool should_run(const hook_spec& h) {
   return h.state == "active" && h.quarantined_until_ms <= unix_ms();
 }
 
-void start_deliverer(partition_actor* self, hook_entry& entry) {
+void start_deliverer(partition_impl* self, hook_entry& entry) {
   auto& st = self->state;
   delivery_args args{st.args.ctx, entry.spec, st.args.lease.epoch, st.fence, st.args.flusher};
   entry.deliverer = spawn_delivery_actor(self, std::move(args));
@@ -56,26 +56,26 @@ void start_deliverer(partition_actor* self, hook_entry& entry) {
   st.args.ctx->metrics->actors("delivery").Increment();
 }
 
-void stop_deliverer(partition_actor* self, hook_entry& entry) {
+void stop_deliverer(partition_impl* self, hook_entry& entry) {
   if (entry.deliverer)
     self->send(entry.deliverer, stop_atom::value);
 }
 
-void load(partition_actor* self) {
+void load(partition_impl* self) {
   auto& st = self->state;
   if (st.loading) {
     st.reload_pending = true;
     return;
   }
   st.loading = true;
-  caf::actor me = caf::actor_cast<caf::actor>(self);
+  partition_actor_self me{self};
   st.args.ctx->db->load_hooks(st.args.lease.partition,
                               [me](outcome<std::vector<hook_spec>> result) {
                                 caf::anon_send(me, loaded_atom::value, std::move(result));
                               });
 }
 
-void start_or_wait(partition_actor* self, hook_entry& entry) {
+void start_or_wait(partition_impl* self, hook_entry& entry) {
   if (should_run(entry.spec)) {
     start_deliverer(self, entry);
   } else if (entry.spec.state == "active") { // quarantined: come back when it ends
@@ -86,7 +86,7 @@ void start_or_wait(partition_actor* self, hook_entry& entry) {
 }
 
 // Brings running deliverers in line with the hooks as stored.
-void reconcile(partition_actor* self, std::vector<hook_spec>& specs) {
+void reconcile(partition_impl* self, std::vector<hook_spec>& specs) {
   auto& st = self->state;
   std::unordered_map<std::int64_t, hook_spec> fresh;
   for (auto& h : specs)
@@ -125,7 +125,7 @@ void reconcile(partition_actor* self, std::vector<hook_spec>& specs) {
   }
 }
 
-void finish_release_if_idle(partition_actor* self) {
+void finish_release_if_idle(partition_impl* self) {
   auto& st = self->state;
   if (!st.releasing || !st.by_addr.empty())
     return;
@@ -135,7 +135,7 @@ void finish_release_if_idle(partition_actor* self) {
       .then([=](bool) { self->quit(); }, [=](caf::error&) { self->quit(); });
 }
 
-void on_deliverer_down(partition_actor* self, const caf::down_msg& dm) {
+void on_deliverer_down(partition_impl* self, const caf::down_msg& dm) {
   auto& st = self->state;
   auto found = st.by_addr.find(dm.source);
   if (found == st.by_addr.end())
@@ -189,7 +189,7 @@ void on_deliverer_down(partition_actor* self, const caf::down_msg& dm) {
   self->delayed_send(self, backoff, restart_atom::value, hook_id);
 }
 
-void restart(partition_actor* self, std::int64_t hook_id) {
+void restart(partition_impl* self, std::int64_t hook_id) {
   auto& st = self->state;
   auto it = st.hooks.find(hook_id);
   if (it == st.hooks.end() || st.releasing)
@@ -205,7 +205,7 @@ void restart(partition_actor* self, std::int64_t hook_id) {
   load(self); // reconcile starts it from the durable cursor
 }
 
-caf::behavior partition_behavior(partition_actor* self, partition_args args) {
+partition_actor_self::behavior_type partition_behavior(partition_impl* self, partition_args args) {
   auto& st = self->state;
   self->set_exception_handler(exception_to_error);
   st.log = net::logger("dispatch");
@@ -279,7 +279,7 @@ caf::behavior partition_behavior(partition_actor* self, partition_args args) {
 
 } // namespace
 
-caf::actor spawn_partition_actor(caf::local_actor* parent, partition_args args) {
+partition_actor spawn_partition_actor(caf::local_actor* parent, partition_args args) {
   return parent->spawn<caf::monitored>(partition_behavior, std::move(args));
 }
 
