@@ -20,7 +20,7 @@ struct keeper_state {
 
   std::shared_ptr<const node_context> ctx;
   std::unique_ptr<lease_store> leases;
-  caf::actor supervisor;
+  lease_keeper_parent parent;
   std::shared_ptr<spdlog::logger> log;
   std::map<int, std::int64_t> held; // partition -> epoch
   std::set<int> releasing;          // asked the supervisor to hand over
@@ -30,7 +30,7 @@ struct keeper_state {
   std::mt19937 rng{std::random_device{}()};
 };
 
-using keeper_actor = caf::stateful_actor<keeper_state>;
+using keeper_actor = lease_keeper_self::stateful_base<keeper_state>;
 
 void lose_everything(keeper_actor* self, const std::string& why) {
   auto& st = self->state;
@@ -40,7 +40,7 @@ void lose_everything(keeper_actor* self, const std::string& why) {
   if (!st.held.empty()) {
     st.log->warn("lost all {} partition leases: {}", st.held.size(), why);
     st.ctx->metrics->leases_lost().Increment();
-    self->send(st.supervisor, leases_lost_atom::value);
+    self->send(st.parent, leases_lost_atom::value);
   } else {
     st.log->warn("lease connection failed: {}", why);
   }
@@ -52,7 +52,7 @@ void lose_everything(keeper_actor* self, const std::string& why) {
 void request_release(keeper_actor* self, int partition) {
   auto& st = self->state;
   if (st.releasing.insert(partition).second)
-    self->send(st.supervisor, release_atom::value, partition);
+    self->send(st.parent, release_atom::value, partition);
 }
 
 void finish_drain_if_done(keeper_actor* self) {
@@ -68,7 +68,7 @@ void finish_drain_if_done(keeper_actor* self) {
   }
   st.leases->close();
   st.ctx->clock->invalidate();
-  self->send(st.supervisor, drained_atom::value);
+  self->send(st.parent, drained_atom::value);
   self->quit();
 }
 
@@ -97,7 +97,7 @@ void balance(keeper_actor* self, const cluster_view& view) {
   for (auto it = st.held.begin(); it != st.held.end();) {
     if (truly_held.count(it->first) == 0) {
       st.log->warn("partition {} lease is no longer held by this session", it->first);
-      self->send(st.supervisor, revoke_atom::value, it->first);
+      self->send(st.parent, revoke_atom::value, it->first);
       st.releasing.erase(it->first);
       it = st.held.erase(it);
     } else {
@@ -130,7 +130,7 @@ void balance(keeper_actor* self, const cluster_view& view) {
     auto grants = st.leases->acquire(candidates);
     for (const auto& g : grants) {
       st.held[g.partition] = g.epoch;
-      self->send(st.supervisor, acquired_atom::value, g);
+      self->send(st.parent, acquired_atom::value, g);
     }
     report_takeovers(st, grants);
     if (!grants.empty()) {
@@ -173,12 +173,14 @@ void tick(keeper_actor* self) {
     self->delayed_send(self, next, tick_atom::value);
 }
 
-caf::behavior keeper_behavior(keeper_actor* self, std::shared_ptr<const node_context> ctx,
-                              std::unique_ptr<lease_store>* leases, caf::actor supervisor) {
+lease_keeper_self::behavior_type keeper_behavior(keeper_actor* self,
+                                                 std::shared_ptr<const node_context> ctx,
+                                                 std::unique_ptr<lease_store>* leases,
+                                                 lease_keeper_parent parent) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.leases = std::move(*leases);
-  st.supervisor = std::move(supervisor);
+  st.parent = std::move(parent);
   st.log = net::logger("lease");
   self->send(self, tick_atom::value);
   return {
@@ -218,14 +220,14 @@ caf::behavior keeper_behavior(keeper_actor* self, std::shared_ptr<const node_con
 
 } // namespace
 
-caf::actor spawn_lease_keeper(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
-                              std::unique_ptr<lease_store> leases, caf::actor supervisor) {
+lease_keeper spawn_lease_keeper(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
+                                std::unique_ptr<lease_store> leases, lease_keeper_parent parent) {
   // The unique_ptr travels by address: CAF copies spawn arguments.
   auto holder = std::make_shared<std::unique_ptr<lease_store>>(std::move(leases));
-  return sys.spawn<caf::detached>([holder, ctx = std::move(ctx),
-                                   supervisor = std::move(supervisor)](keeper_actor* self) mutable {
-    return keeper_behavior(self, std::move(ctx), holder.get(), std::move(supervisor));
-  });
+  return sys.spawn<caf::detached>(
+      [holder, ctx = std::move(ctx), parent = std::move(parent)](keeper_actor* self) mutable {
+        return keeper_behavior(self, std::move(ctx), holder.get(), std::move(parent));
+      });
 }
 
 } // namespace courier

@@ -32,7 +32,7 @@ struct supervisor_state {
 
   std::shared_ptr<const node_context> ctx;
   std::shared_ptr<spdlog::logger> log;
-  caf::actor keeper;
+  lease_keeper keeper;
   caf::actor listener;
   cursor_flusher flusher;
   std::map<int, running_partition> partitions;
@@ -116,7 +116,8 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
         spawn_cursor_flusher(self->system(), ctx, caf::actor_cast<cursor_flusher_parent>(self));
     st.listener = spawn_notification_listener(self->system(), ctx,
                                               std::move(shared_parts->notifications), me);
-    st.keeper = spawn_lease_keeper(self->system(), ctx, std::move(shared_parts->leases), me);
+    st.keeper = spawn_lease_keeper(self->system(), ctx, std::move(shared_parts->leases),
+                                   caf::actor_cast<lease_keeper_parent>(self));
     // The helpers die with the supervisor, whatever the reason.
     self->link_to(st.flusher);
     self->link_to(st.listener);
