@@ -33,7 +33,7 @@ struct supervisor_state {
   std::shared_ptr<const node_context> ctx;
   std::shared_ptr<spdlog::logger> log;
   lease_keeper keeper;
-  caf::actor listener;
+  notification_listener listener;
   cursor_flusher flusher;
   std::map<int, running_partition> partitions;
   std::unordered_map<caf::actor_addr, int> by_addr;
@@ -114,8 +114,9 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
     caf::actor me = caf::actor_cast<caf::actor>(self);
     st.flusher =
         spawn_cursor_flusher(self->system(), ctx, caf::actor_cast<cursor_flusher_parent>(self));
-    st.listener = spawn_notification_listener(self->system(), ctx,
-                                              std::move(shared_parts->notifications), me);
+    st.listener =
+        spawn_notification_listener(self->system(), ctx, std::move(shared_parts->notifications),
+                                    caf::actor_cast<notification_listener_parent>(self));
     st.keeper = spawn_lease_keeper(self->system(), ctx, std::move(shared_parts->leases),
                                    caf::actor_cast<lease_keeper_parent>(self));
     // The helpers die with the supervisor, whatever the reason.

@@ -19,14 +19,14 @@ struct listener_state {
 
   std::shared_ptr<const node_context> ctx;
   std::shared_ptr<notification_source> source;
-  caf::actor supervisor;
+  notification_listener_parent parent;
   std::shared_ptr<spdlog::logger> log;
   std::vector<int> partitions;
   std::chrono::steady_clock::time_point next_scan{};
   int failures = 0;
 };
 
-using listener_actor = caf::stateful_actor<listener_state>;
+using listener_actor = notification_listener_self::stateful_base<listener_state>;
 
 void dedupe(std::vector<wakeup>& w) {
   std::sort(w.begin(), w.end(), [](const wakeup& a, const wakeup& b) {
@@ -59,7 +59,7 @@ void poll(listener_actor* self) {
     }
     if (!batch.empty()) {
       dedupe(batch);
-      self->send(st.supervisor, wakeups_atom::value, std::move(batch));
+      self->send(st.parent, wakeups_atom::value, std::move(batch));
     }
   } catch (const notification_error& e) {
     ++st.failures;
@@ -77,20 +77,21 @@ void poll(listener_actor* self) {
 
 } // namespace
 
-caf::actor spawn_notification_listener(caf::actor_system& sys,
-                                       std::shared_ptr<const node_context> ctx,
-                                       std::unique_ptr<notification_source> source,
-                                       caf::actor supervisor) {
+notification_listener spawn_notification_listener(caf::actor_system& sys,
+                                                  std::shared_ptr<const node_context> ctx,
+                                                  std::unique_ptr<notification_source> source,
+                                                  notification_listener_parent parent) {
   std::shared_ptr<notification_source> shared = std::move(source);
   return sys.spawn<caf::detached>(
-      [ctx = std::move(ctx), shared, supervisor = std::move(supervisor)](listener_actor* self) {
+      [ctx = std::move(ctx), shared, parent = std::move(parent)](
+          listener_actor* self) -> notification_listener_self::behavior_type {
         auto& st = self->state;
         st.ctx = ctx;
         st.source = shared;
-        st.supervisor = supervisor;
+        st.parent = parent;
         st.log = net::logger("listen");
         self->send(self, poll_atom::value);
-        return caf::behavior{
+        return {
             [=](poll_atom) { poll(self); },
             [=](held_partitions_atom, std::vector<int>& held) {
               auto& st = self->state;
