@@ -40,7 +40,7 @@ struct supervisor_state {
   bool stopping = false;
 };
 
-using supervisor_actor = caf::stateful_actor<supervisor_state>;
+using supervisor_actor = node_supervisor_self::stateful_base<supervisor_state>;
 
 void publish_partitions(supervisor_actor* self) {
   auto& st = self->state;
@@ -104,28 +104,26 @@ void revoke(supervisor_actor* self, int partition) {
 
 } // namespace
 
-caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
-                                 node_parts parts) {
+node_supervisor spawn_node_supervisor(caf::actor_system& sys,
+                                      std::shared_ptr<const node_context> ctx, node_parts parts) {
   auto shared_parts = std::make_shared<node_parts>(std::move(parts));
-  return sys.spawn([ctx = std::move(ctx), shared_parts](supervisor_actor* self) {
+  return sys.spawn([ctx = std::move(ctx),
+                    shared_parts](supervisor_actor* self) -> node_supervisor_self::behavior_type {
     auto& st = self->state;
     st.ctx = ctx;
     st.log = net::logger("node");
-    caf::actor me = caf::actor_cast<caf::actor>(self);
-    st.flusher =
-        spawn_cursor_flusher(self->system(), ctx, caf::actor_cast<cursor_flusher_parent>(self));
-    st.listener =
-        spawn_notification_listener(self->system(), ctx, std::move(shared_parts->notifications),
-                                    caf::actor_cast<notification_listener_parent>(self));
-    st.keeper = spawn_lease_keeper(self->system(), ctx, std::move(shared_parts->leases),
-                                   caf::actor_cast<lease_keeper_parent>(self));
+    node_supervisor_self me{self};
+    st.flusher = spawn_cursor_flusher(self->system(), ctx, me);
+    st.listener = spawn_notification_listener(self->system(), ctx,
+                                              std::move(shared_parts->notifications), me);
+    st.keeper = spawn_lease_keeper(self->system(), ctx, std::move(shared_parts->leases), me);
     // The helpers die with the supervisor, whatever the reason.
     self->link_to(st.flusher);
     self->link_to(st.listener);
     self->link_to(st.keeper);
     self->set_down_handler([=](caf::down_msg& dm) { on_partition_down(self, dm); });
     self->send(self, maintain_atom::value);
-    return caf::behavior{
+    return {
         [=](acquired_atom, const lease_grant& g) {
           auto& st = self->state;
           auto& rp = st.partitions[g.partition];
@@ -206,7 +204,7 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
           auto& st = self->state;
           if (st.stopping)
             return;
-          caf::actor me = caf::actor_cast<caf::actor>(self);
+          node_supervisor_self me{self};
           st.ctx->db->maintain_outbox([me](outcome<outbox_maintenance> r) {
             caf::anon_send(me, maintained_atom::value, std::move(r));
           });
