@@ -1,6 +1,7 @@
 #include "actors/delivery_actor.hpp"
 
 #include "actors/messages.hpp"
+#include "actors/unix_time.hpp"
 #include "net/log.hpp"
 #include "net/signer.hpp"
 
@@ -14,12 +15,6 @@ using namespace atoms;
 namespace {
 
 constexpr std::size_t refill_below = 32; // prefetch the next batch when this few remain
-
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool is_power_of_two(int n) {
   return n > 0 && (n & (n - 1)) == 0;

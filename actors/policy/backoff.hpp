@@ -13,9 +13,9 @@ namespace courier {
 // [1 - jitter, 1 + jitter] (and capped again) so peers failing together do not
 // retry in lockstep.
 struct backoff {
-  std::chrono::milliseconds base;
+  std::chrono::milliseconds base{0};
   double factor = 2.0;
-  std::chrono::milliseconds cap;
+  std::chrono::milliseconds cap{0};
   double jitter = 0.0;
 
   // Delay before the next try after `failures` (>= 1) consecutive failures;
