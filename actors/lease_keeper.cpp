@@ -2,6 +2,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/policy/balance.hpp"
+#include "actors/supervision.hpp"
 #include "net/log.hpp"
 
 #include <algorithm>
@@ -26,8 +27,10 @@ struct keeper_state {
   std::set<int> releasing;          // asked the supervisor to hand over
   bool draining = false;
   bool drained = false;
-  int failed_opens = 0;
-  std::mt19937 rng{std::random_device{}()};
+  backoff reconnect;    // after a failed tick: the connection is gone
+  int failed_ticks = 0; // in a row
+  jitter_source jitter;
+  std::mt19937 rng{std::random_device{}()}; // picks which unowned partitions to try
 };
 
 using keeper_actor = lease_keeper_self::stateful_base<keeper_state>;
@@ -148,9 +151,9 @@ void tick(keeper_actor* self) {
   try {
     if (!st.leases->is_open()) {
       st.leases->open();
-      if (st.failed_opens > 0)
+      if (st.failed_ticks > 0)
         st.log->info("lease connection re-established");
-      st.failed_opens = 0;
+      st.failed_ticks = 0;
     }
     auto sent_at = lease_clock::clock::now();
     auto view = st.leases->heartbeat(cfg.lease_self_expiry, cfg.lease_self_expiry * 2);
@@ -164,9 +167,7 @@ void tick(keeper_actor* self) {
     st.ctx->metrics->partitions_held().Set(static_cast<double>(st.held.size()));
   } catch (const lease_error& e) {
     lose_everything(self, e.what());
-    ++st.failed_opens;
-    next = std::min<std::chrono::milliseconds>(cfg.lease_tick * (1 << std::min(st.failed_opens, 4)),
-                                               std::chrono::milliseconds{5000});
+    next = st.reconnect.delay(++st.failed_ticks, st.jitter.next());
   }
   finish_drain_if_done(self);
   if (!st.drained)
@@ -175,11 +176,14 @@ void tick(keeper_actor* self) {
 
 lease_keeper_self::behavior_type keeper_behavior(keeper_actor* self,
                                                  std::shared_ptr<const node_context> ctx,
-                                                 std::unique_ptr<lease_store>* leases,
+                                                 std::unique_ptr<lease_store> leases,
                                                  lease_keeper_parent parent) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
-  st.leases = std::move(*leases);
+  st.leases = std::move(leases);
+  // Twice the tick doubling to 5 s: every node of the cluster reconnects to the same
+  // Postgres after it restarts, hence the jitter.
+  st.reconnect = backoff{st.ctx->cfg.lease_tick * 2, 2.0, std::chrono::seconds{5}, 0.2};
   st.parent = std::move(parent);
   st.log = net::logger("lease");
   self->send(self, tick_atom::value);
@@ -222,12 +226,8 @@ lease_keeper_self::behavior_type keeper_behavior(keeper_actor* self,
 
 lease_keeper spawn_lease_keeper(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
                                 std::unique_ptr<lease_store> leases, lease_keeper_parent parent) {
-  // The unique_ptr travels by address: CAF copies spawn arguments.
-  auto holder = std::make_shared<std::unique_ptr<lease_store>>(std::move(leases));
-  return sys.spawn<caf::detached>(
-      [holder, ctx = std::move(ctx), parent = std::move(parent)](keeper_actor* self) mutable {
-        return keeper_behavior(self, std::move(ctx), holder.get(), std::move(parent));
-      });
+  return sys.spawn<caf::detached>(keeper_behavior, std::move(ctx), std::move(leases),
+                                  std::move(parent));
 }
 
 } // namespace courier
