@@ -6,15 +6,12 @@
 
 #include <set>
 
-// The read's answer travels from a store thread to the actor; never serialized.
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<courier::cluster_stats>)
-
 namespace courier {
 
 namespace {
 
-using read_atom = caf::atom_constant<caf::atom("csread")>;
-using stats_atom = caf::atom_constant<caf::atom("csstats")>;
+using atoms::read_stats_atom;
+using atoms::stats_read_atom;
 
 prometheus::Gauge* gauge(const char* name, const char* help, prometheus::Registry& r) {
   return &prometheus::BuildGauge().Name(name).Help(help).Register(r).Add({});
@@ -35,9 +32,9 @@ struct cluster_metrics_state {
   bool failing = false;
 };
 
-using cluster_metrics_actor = caf::stateful_actor<cluster_metrics_state>;
+using cluster_metrics_impl = cluster_metrics_actor::stateful_base<cluster_metrics_state>;
 
-void on_stats(cluster_metrics_actor* self, outcome<cluster_stats>& r) {
+void on_stats(cluster_metrics_impl* self, outcome<cluster_stats>& r) {
   auto& st = self->state;
   if (r.ok()) {
     st.gauges->publish(r.value);
@@ -54,7 +51,7 @@ void on_stats(cluster_metrics_actor* self, outcome<cluster_stats>& r) {
                    r.error->message, st.options.interval.count());
     st.failing = true;
   }
-  self->delayed_send(self, st.options.interval, read_atom::value);
+  self->delayed_send(self, st.options.interval, read_stats_atom::value);
 }
 
 } // namespace
@@ -121,12 +118,14 @@ void cluster_gauges::publish(const cluster_stats& s) {
   }
 }
 
-caf::actor spawn_cluster_metrics(caf::actor_system& sys,
-                                 std::shared_ptr<cluster_stats_source> source,
-                                 cluster_metrics_options options, const caf::actor& watched) {
+cluster_metrics_actor spawn_cluster_metrics(caf::actor_system& sys,
+                                            std::shared_ptr<cluster_stats_source> source,
+                                            cluster_metrics_options options,
+                                            caf::strong_actor_ptr watched) {
   return sys.spawn(
-      [](cluster_metrics_actor* self, std::shared_ptr<cluster_stats_source> source,
-         cluster_metrics_options options, caf::actor watched) -> caf::behavior {
+      [](cluster_metrics_impl* self, std::shared_ptr<cluster_stats_source> source,
+         cluster_metrics_options options,
+         caf::strong_actor_ptr watched) -> cluster_metrics_actor::behavior_type {
         auto& st = self->state;
         st.source = std::move(source);
         st.gauges = std::make_unique<cluster_gauges>(*options.registry);
@@ -134,16 +133,16 @@ caf::actor spawn_cluster_metrics(caf::actor_system& sys,
         st.log = net::logger("metrics");
         self->monitor(watched);
         self->set_down_handler([self](caf::down_msg&) { self->quit(); });
-        self->send(self, read_atom::value);
+        self->send(self, read_stats_atom::value);
         return {
-            [self](read_atom) {
+            [self](read_stats_atom) {
               auto& st = self->state;
-              caf::actor me = caf::actor_cast<caf::actor>(self);
+              auto me = caf::actor_cast<cluster_metrics_actor>(self);
               st.source->read(st.options.top_hooks, [me](outcome<cluster_stats> r) {
-                caf::anon_send(me, stats_atom::value, std::move(r));
+                caf::anon_send(me, stats_read_atom::value, std::move(r));
               });
             },
-            [self](stats_atom, outcome<cluster_stats>& r) { on_stats(self, r); },
+            [self](stats_read_atom, outcome<cluster_stats>& r) { on_stats(self, r); },
         };
       },
       std::move(source), std::move(options), watched);

@@ -4,9 +4,10 @@
 // node publishes the same numbers, so dashboards and alerts take the max across nodes and
 // keep working while any node is up. A small event-based actor asks the
 // cluster_stats_source every `interval` (one read at a time) and publishes the answer.
+#include "actors/messages.hpp"
 #include "actors/ports/cluster_stats_source.hpp"
 
-#include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
@@ -16,6 +17,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+
+// The read's answer travels from a store thread to the actor; never serialized.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<courier::cluster_stats>)
 
 namespace courier {
 
@@ -53,10 +57,19 @@ struct cluster_metrics_options {
   std::chrono::milliseconds interval{std::chrono::seconds{5}}; // between two reads
 };
 
+// The actor's whole protocol. Nobody else sends to it: it drives itself and talks only
+// to its store callback.
+using cluster_metrics_actor = caf::typed_actor<
+    // read the stats now (the first at start, then `interval` after each answer)
+    caf::reacts_to<atoms::read_stats_atom>,
+    // the answer, posted back from a store thread
+    caf::reacts_to<atoms::stats_read_atom, outcome<cluster_stats>>>;
+
 // Reads at once, then `interval` after each answer. Quits when `watched` (the node
 // supervisor) goes down.
-caf::actor spawn_cluster_metrics(caf::actor_system& sys,
-                                 std::shared_ptr<cluster_stats_source> source,
-                                 cluster_metrics_options options, const caf::actor& watched);
+cluster_metrics_actor spawn_cluster_metrics(caf::actor_system& sys,
+                                            std::shared_ptr<cluster_stats_source> source,
+                                            cluster_metrics_options options,
+                                            caf::strong_actor_ptr watched);
 
 } // namespace courier

@@ -16,16 +16,16 @@ struct flusher_state {
   static inline const char* name = "courier.cursor_flusher";
 
   std::shared_ptr<const node_context> ctx;
-  caf::actor supervisor;
+  cursor_flusher_parent parent;
   std::shared_ptr<spdlog::logger> log;
   std::unordered_map<std::int64_t, cursor_update> pending;
   std::vector<cursor_update> writing; // the batch in flight, empty when idle
   bool tick_scheduled = false;
-  std::vector<caf::response_promise> waiting_next;    // satisfied by the next write
-  std::vector<caf::response_promise> waiting_current; // satisfied by the write in flight
+  std::vector<caf::typed_response_promise<bool>> waiting_next;    // satisfied by the next write
+  std::vector<caf::typed_response_promise<bool>> waiting_current; // by the write in flight
 };
 
-using flusher_actor = caf::stateful_actor<flusher_state>;
+using flusher_actor = cursor_flusher_self::stateful_base<flusher_state>;
 
 void merge(flusher_state& st, const cursor_update& u) {
   auto [it, inserted] = st.pending.emplace(u.hook_id, u);
@@ -58,7 +58,7 @@ void write(flusher_actor* self) {
   st.pending.clear();
   st.waiting_current = std::move(st.waiting_next);
   st.waiting_next.clear();
-  caf::actor me = caf::actor_cast<caf::actor>(self);
+  cursor_flusher_self me{self};
   st.ctx->db->commit_cursors(st.writing, [me](outcome<std::vector<std::int64_t>> r) {
     caf::anon_send(me, committed_atom::value, std::move(r));
   });
@@ -90,7 +90,7 @@ void on_committed(flusher_actor* self, outcome<std::vector<std::int64_t>>& r) {
     for (auto [p, epoch] : partitions) {
       st.log->warn("rejected stale cursor writes for partition {} (epoch {}): its lease moved on",
                    p, epoch);
-      self->send(st.supervisor, fenced_atom::value, p, epoch);
+      self->send(st.parent, fenced_atom::value, p, epoch);
     }
   }
   for (auto& rp : st.waiting_current)
@@ -100,10 +100,11 @@ void on_committed(flusher_actor* self, outcome<std::vector<std::int64_t>>& r) {
     write(self);
 }
 
-caf::behavior flusher_behavior(flusher_actor* self, std::shared_ptr<const node_context> ctx,
-                               caf::actor supervisor) {
+cursor_flusher_self::behavior_type flusher_behavior(flusher_actor* self,
+                                                    std::shared_ptr<const node_context> ctx,
+                                                    cursor_flusher_parent parent) {
   self->state.ctx = std::move(ctx);
-  self->state.supervisor = std::move(supervisor);
+  self->state.parent = std::move(parent);
   self->state.log = net::logger("store");
   return {
       [=](advance_atom, const cursor_update& u) {
@@ -116,7 +117,7 @@ caf::behavior flusher_behavior(flusher_actor* self, std::shared_ptr<const node_c
       },
       [=](committed_atom, outcome<std::vector<std::int64_t>>& r) { on_committed(self, r); },
       [=](flush_atom) {
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<bool>();
         self->state.waiting_next.push_back(rp);
         write(self);
         return rp;
@@ -126,9 +127,9 @@ caf::behavior flusher_behavior(flusher_actor* self, std::shared_ptr<const node_c
 
 } // namespace
 
-caf::actor spawn_cursor_flusher(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
-                                caf::actor supervisor) {
-  return sys.spawn(flusher_behavior, std::move(ctx), std::move(supervisor));
+cursor_flusher spawn_cursor_flusher(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
+                                    cursor_flusher_parent parent) {
+  return sys.spawn(flusher_behavior, std::move(ctx), std::move(parent));
 }
 
 } // namespace courier

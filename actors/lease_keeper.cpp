@@ -2,6 +2,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/policy/balance.hpp"
+#include "actors/supervision.hpp"
 #include "net/log.hpp"
 
 #include <algorithm>
@@ -21,19 +22,21 @@ struct keeper_state {
 
   std::shared_ptr<const node_context> ctx;
   std::unique_ptr<lease_store> leases;
-  caf::actor supervisor;
+  lease_keeper_parent parent;
   std::shared_ptr<spdlog::logger> log;
   std::map<int, std::int64_t> held; // partition -> epoch
   std::set<int> releasing;          // asked the supervisor to hand over
   bool draining = false;
   bool drained = false;
-  int failed_opens = 0;
+  backoff reconnect;    // after a failed tick: the connection is gone
+  int failed_ticks = 0; // in a row
+  jitter_source jitter;
   lease_clock::clock::time_point session_opened{}; // when the lease session last opened
   bool waiting_logged = false;                     // once per session
-  std::mt19937 rng{std::random_device{}()};
+  std::mt19937 rng{std::random_device{}()};        // picks which unowned partitions to try
 };
 
-using keeper_actor = caf::stateful_actor<keeper_state>;
+using keeper_actor = lease_keeper_self::stateful_base<keeper_state>;
 
 void lose_everything(keeper_actor* self, const std::string& why) {
   auto& st = self->state;
@@ -43,7 +46,7 @@ void lose_everything(keeper_actor* self, const std::string& why) {
   if (!st.held.empty()) {
     st.log->warn("lost all {} partition leases: {}", st.held.size(), why);
     st.ctx->metrics->leases_lost().Increment();
-    self->send(st.supervisor, lost_atom::value);
+    self->send(st.parent, leases_lost_atom::value);
   } else {
     st.log->warn("lease connection failed: {}", why);
   }
@@ -55,7 +58,7 @@ void lose_everything(keeper_actor* self, const std::string& why) {
 void request_release(keeper_actor* self, int partition) {
   auto& st = self->state;
   if (st.releasing.insert(partition).second)
-    self->send(st.supervisor, release_atom::value, partition);
+    self->send(st.parent, release_atom::value, partition);
 }
 
 void finish_drain_if_done(keeper_actor* self) {
@@ -71,7 +74,7 @@ void finish_drain_if_done(keeper_actor* self) {
   }
   st.leases->close();
   st.ctx->clock->invalidate();
-  self->send(st.supervisor, drained_atom::value);
+  self->send(st.parent, drained_atom::value);
   self->quit();
 }
 
@@ -125,7 +128,7 @@ void balance(keeper_actor* self, const cluster_view& view) {
   for (auto it = st.held.begin(); it != st.held.end();) {
     if (truly_held.count(it->first) == 0) {
       st.log->warn("partition {} lease is no longer held by this session", it->first);
-      self->send(st.supervisor, revoke_atom::value, it->first);
+      self->send(st.parent, revoke_atom::value, it->first);
       st.releasing.erase(it->first);
       it = st.held.erase(it);
     } else {
@@ -158,7 +161,7 @@ void balance(keeper_actor* self, const cluster_view& view) {
     auto grants = st.leases->acquire(candidates);
     for (const auto& g : grants) {
       st.held[g.partition] = g.epoch;
-      self->send(st.supervisor, acquired_atom::value, g);
+      self->send(st.parent, acquired_atom::value, g);
     }
     report_takeovers(st, grants);
     if (!grants.empty()) {
@@ -178,9 +181,9 @@ void tick(keeper_actor* self) {
       st.leases->open();
       st.session_opened = lease_clock::clock::now();
       st.waiting_logged = false;
-      if (st.failed_opens > 0)
+      if (st.failed_ticks > 0)
         st.log->info("lease connection re-established");
-      st.failed_opens = 0;
+      st.failed_ticks = 0;
     }
     auto sent_at = lease_clock::clock::now();
     auto view = st.leases->heartbeat(cfg.lease_self_expiry, cfg.lease_self_expiry * 2);
@@ -194,21 +197,24 @@ void tick(keeper_actor* self) {
     st.ctx->metrics->partitions_held().Set(static_cast<double>(st.held.size()));
   } catch (const lease_error& e) {
     lose_everything(self, e.what());
-    ++st.failed_opens;
-    next = std::min<std::chrono::milliseconds>(cfg.lease_tick * (1 << std::min(st.failed_opens, 4)),
-                                               std::chrono::milliseconds{5000});
+    next = st.reconnect.delay(++st.failed_ticks, st.jitter.next());
   }
   finish_drain_if_done(self);
   if (!st.drained)
     self->delayed_send(self, next, tick_atom::value);
 }
 
-caf::behavior keeper_behavior(keeper_actor* self, std::shared_ptr<const node_context> ctx,
-                              std::unique_ptr<lease_store>* leases, caf::actor supervisor) {
+lease_keeper_self::behavior_type keeper_behavior(keeper_actor* self,
+                                                 std::shared_ptr<const node_context> ctx,
+                                                 std::unique_ptr<lease_store> leases,
+                                                 lease_keeper_parent parent) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
-  st.leases = std::move(*leases);
-  st.supervisor = std::move(supervisor);
+  st.leases = std::move(leases);
+  // Twice the tick doubling to 5 s: every node of the cluster reconnects to the same
+  // Postgres after it restarts, hence the jitter.
+  st.reconnect = backoff{st.ctx->cfg.lease_tick * 2, 2.0, std::chrono::seconds{5}, 0.2};
+  st.parent = std::move(parent);
   st.log = net::logger("lease");
   self->send(self, tick_atom::value);
   return {
@@ -248,14 +254,10 @@ caf::behavior keeper_behavior(keeper_actor* self, std::shared_ptr<const node_con
 
 } // namespace
 
-caf::actor spawn_lease_keeper(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
-                              std::unique_ptr<lease_store> leases, caf::actor supervisor) {
-  // The unique_ptr travels by address: CAF copies spawn arguments.
-  auto holder = std::make_shared<std::unique_ptr<lease_store>>(std::move(leases));
-  return sys.spawn<caf::detached>([holder, ctx = std::move(ctx),
-                                   supervisor = std::move(supervisor)](keeper_actor* self) mutable {
-    return keeper_behavior(self, std::move(ctx), holder.get(), std::move(supervisor));
-  });
+lease_keeper spawn_lease_keeper(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
+                                std::unique_ptr<lease_store> leases, lease_keeper_parent parent) {
+  return sys.spawn<caf::detached>(keeper_behavior, std::move(ctx), std::move(leases),
+                                  std::move(parent));
 }
 
 } // namespace courier

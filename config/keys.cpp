@@ -208,6 +208,27 @@ const std::vector<key_spec>& key_specs() {
        [](const node_config& c) {
          return std::to_string(c.metrics_top_hooks);
        }},
+      {"restart_max", "an integer from 0 to 1000",
+       [](node_config& c, const std::string& t) {
+         c.restart_max = as_int(parse_integer(t, 0, 1000));
+       },
+       [](const node_config& c) {
+         return std::to_string(c.restart_max);
+       }},
+      {"restart_window_ms", "a positive duration of at most 24h (e.g. 60000 or 60s)",
+       [](node_config& c, const std::string& t) {
+         c.restart_window = parse_duration_at_least(t, 1ms, 24h);
+       },
+       [](const node_config& c) {
+         return format_duration(c.restart_window);
+       }},
+      {"quarantine_ms", "a positive duration of at most 24h (e.g. 60000 or 60s)",
+       [](node_config& c, const std::string& t) {
+         c.quarantine = parse_duration_at_least(t, 1ms, 24h);
+       },
+       [](const node_config& c) {
+         return format_duration(c.quarantine);
+       }},
   };
   return specs;
 }

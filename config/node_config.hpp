@@ -41,6 +41,11 @@ struct node_config {
   std::chrono::milliseconds cursor_flush_interval{50};
   int max_response_body = 65536;
   int metrics_top_hooks = 20; // hooks with the oldest undelivered event exported per hook
+  // A delivery actor failing more than restart_max times within restart_window is
+  // quarantined for `quarantine` (documented in config/README.md).
+  int restart_max = 5;
+  std::chrono::milliseconds restart_window{60000};
+  std::chrono::milliseconds quarantine{60000};
 };
 
 // Thrown by load(); what() is one line naming the key, e.g.

@@ -94,7 +94,8 @@ int run_node(const config::node_config& cfg, termination& signals) {
       },
       cfg.shutdown_grace + std::chrono::seconds{5});
   spawn_cluster_metrics(system, std::make_shared<pg_cluster_stats>(pool, cfg.lease_self_expiry),
-                        {ctx->metrics->registry(), cfg.metrics_top_hooks}, supervisor);
+                        {ctx->metrics->registry(), cfg.metrics_top_hooks},
+                        caf::actor_cast<caf::strong_actor_ptr>(supervisor));
 
   admin_endpoint admin{cfg, ctx->metrics->registry(), ctx->clock};
   try {

@@ -4,6 +4,7 @@
 // calls run(), timers fire only when it calls fire_timer()), plus fakes of the store
 // and the HTTP client that record every call. The fakes answer on the test thread,
 // either at once or when the test releases a held callback.
+#include "actors/cursor_flusher.hpp"
 #include "actors/messages.hpp"
 #include "actors/node_context.hpp"
 #include "actors/ports/store.hpp"
@@ -291,23 +292,32 @@ protected:
 
   bool has_timer() const { return sched.has_pending_timeout(); }
 
-  // An actor that records advance and fenced messages.
-  caf::actor spawn_recorder(std::shared_ptr<inbox> box) {
+  // Stands in for a cursor flusher (recording advances; flushes answer at once) and for
+  // the flusher's parent (recording fenced reports).
+  using recorder = cursor_flusher::extend_with<cursor_flusher_parent>;
+
+  recorder spawn_recorder(std::shared_ptr<inbox> box) {
     // State travels as a spawn argument, not a capture: CAF 0.17 binds a reference to a
     // null tuple for argument-less functors (harmless, but UBSan reports it).
     auto a = sys.spawn(
-        [](caf::event_based_actor* self, std::shared_ptr<inbox> box) -> caf::behavior {
+        [](recorder::pointer self, std::shared_ptr<inbox> box) -> recorder::behavior_type {
           self->set_down_handler([box](caf::down_msg& dm) { box->downs.push_back(dm); });
           return {
               [box](atoms::advance_atom, const cursor_update& u) { box->advances.push_back(u); },
+              [](atoms::flush_atom) { return true; },
               [box](atoms::fenced_atom, int partition, std::int64_t) {
                 box->fenced_partitions.push_back(partition);
               },
           };
         },
         std::move(box));
-    to_kill.push_back(a);
+    kill_at_teardown(a);
     return a;
+  }
+
+  // Actors the fixture kills before the system shuts down, whatever their interface.
+  template <class Handle> void kill_at_teardown(const Handle& a) {
+    to_kill.push_back(caf::actor_cast<caf::actor>(a));
   }
 
   void remember(const std::shared_ptr<fake_store>& s, const std::shared_ptr<fake_http>& h) {

@@ -119,8 +119,9 @@ protected:
       }};
     });
     to_kill.push_back(watched);
-    metrics = spawn_cluster_metrics(sys, source, {registry, 5, 5s}, watched);
-    to_kill.push_back(metrics);
+    metrics = spawn_cluster_metrics(sys, source, {registry, 5, 5s},
+                                    caf::actor_cast<caf::strong_actor_ptr>(watched));
+    to_kill.push_back(caf::actor_cast<caf::actor>(metrics));
     run();
   }
 
@@ -129,7 +130,7 @@ protected:
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
   std::shared_ptr<fake_stats_source> source;
   caf::actor watched;
-  caf::actor metrics;
+  cluster_metrics_actor metrics;
 };
 
 TEST_F(cluster_metrics_actor_test, reads_at_once_then_an_interval_after_each_answer) {

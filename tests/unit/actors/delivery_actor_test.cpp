@@ -75,21 +75,21 @@ protected:
     ctx = make_context();
     flusher = spawn_recorder(flusher_box);
     delivery_args args{ctx, hook, epoch, fence, flusher};
-    auto child = std::make_shared<caf::actor>();
+    auto child = std::make_shared<delivery_actor>();
     parent = sys.spawn(
         [](caf::event_based_actor* self, std::shared_ptr<inbox> box,
-           std::shared_ptr<caf::actor> child, delivery_args args) -> caf::behavior {
+           std::shared_ptr<delivery_actor> child, delivery_args args) -> caf::behavior {
           self->set_down_handler([box](caf::down_msg& dm) { box->downs.push_back(dm); });
           *child = spawn_delivery_actor(self, std::move(args));
           return {[](int) {
           }};
         },
         parent_box, child, std::move(args));
-    to_kill.push_back(parent);
+    kill_at_teardown(parent);
     run();
     ASSERT_TRUE(*child) << "parent did not spawn the delivery actor";
     deliverer = *child;
-    to_kill.push_back(deliverer);
+    kill_at_teardown(deliverer);
   }
 
   bool stopped() const { return !parent_box->downs.empty(); }
@@ -122,9 +122,9 @@ protected:
   std::shared_ptr<node_context> ctx;
   std::shared_ptr<inbox> flusher_box;
   std::shared_ptr<inbox> parent_box;
-  caf::actor flusher;
+  recorder flusher;
   caf::actor parent;
-  caf::actor deliverer;
+  delivery_actor deliverer;
 };
 
 // -- (a) order, one at a time, headers --------------------------------------------------
@@ -277,7 +277,7 @@ TEST_F(delivery_actor_test, spec_update_changes_url_and_secret_of_later_requests
   hook_spec changed = hook;
   changed.url = "https://subscriber.test/v2";
   changed.secrets = {newer};
-  caf::anon_send(deliverer, spec_atom::value, changed);
+  caf::anon_send(deliverer, hook_spec_atom::value, changed);
   run();
   answer(200);
   ASSERT_EQ(http->requests.size(), 2u);

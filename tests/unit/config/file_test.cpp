@@ -39,6 +39,9 @@ poison_policy = dead_letter
 log_format = json
 log_level = debug
 lease_tick_ms = 250ms
+restart_max = 3
+restart_window_ms = 2m
+quarantine_ms = "5m"
 )");
   const node_config c = load_with({"--config", path}, {});
   EXPECT_EQ(c.db, "postgres://u:p@db.internal/courier");
@@ -52,6 +55,9 @@ lease_tick_ms = 250ms
   EXPECT_EQ(c.log_format, "json");
   EXPECT_EQ(c.log_level, "debug");
   EXPECT_EQ(c.lease_tick, 250ms);
+  EXPECT_EQ(c.restart_max, 3);
+  EXPECT_EQ(c.restart_window, 2min);
+  EXPECT_EQ(c.quarantine, 5min);
 }
 
 TEST(config_file, comments_blank_lines_and_whitespace) {
