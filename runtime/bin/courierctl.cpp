@@ -1,5 +1,6 @@
 // courierctl: operator CLI. The verbs table below is what it does and what --help lists.
 // (The admin-API verbs of CONTRACT.md arrive with the admin API.)
+#include "runtime/cluster_status.hpp"
 #include "runtime/migrator.hpp"
 
 #include <nlohmann/json.hpp>
@@ -104,48 +105,16 @@ int migrate(const cli_args& args) {
 int cluster_status(const cli_args& args) {
   pqxx::connection conn{require_db(args)};
   pqxx::read_transaction tx{conn};
-  auto rows = tx.exec(R"(
-    SELECT n.node_id, n.partitions_held,
-           to_char(n.last_heartbeat AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-           round(extract(epoch FROM now() - n.last_heartbeat)::numeric, 1)::float8,
-           CASE WHEN NOT n.connected THEN 'dead'
-                WHEN n.stopping THEN 'stopping'
-                WHEN n.last_heartbeat < now() - interval '10 seconds' THEN 'stale'
-                ELSE 'live' END,
-           (SELECT count(*) FROM courier.hook_status h WHERE h.owner_node = n.node_id)::int,
-           (SELECT coalesce(sum(h.backlog), 0) FROM courier.hook_status h
-             WHERE h.owner_node = n.node_id)::bigint,
-           (SELECT coalesce(extract(epoch FROM max(h.oldest_undelivered_age)), 0)
-              FROM courier.hook_status h WHERE h.owner_node = n.node_id)::float8
-      FROM courier.cluster_nodes n ORDER BY n.node_id)");
-  auto totals = tx.exec(R"(
-    SELECT (SELECT partitions FROM courier.settings),
-           (SELECT count(DISTINCT partition) FROM courier.lease_locks)::int,
-           (SELECT count(*) FROM courier.hooks)::int,
-           (SELECT count(*) FROM courier.hook_status WHERE owner_node IS NULL
-                                                     AND state = 'active')::int)")[0];
-  nlohmann::json nodes = nlohmann::json::array();
-  for (const auto& r : rows)
-    nodes.push_back({{"node_id", r[0].as<std::string>()},
-                     {"partitions_held", r[1].as<int>()},
-                     {"last_heartbeat", r[2].as<std::string>()},
-                     {"heartbeat_age_s", r[3].as<double>()},
-                     {"state", r[4].as<std::string>()},
-                     {"hooks_owned", r[5].as<int>()},
-                     {"backlog", r[6].as<long long>()},
-                     {"oldest_undelivered_s", r[7].as<double>()}});
-  int partitions = totals[0].is_null() ? 0 : totals[0].as<int>();
+  auto status = courier::read_cluster_status(tx);
+  auto& nodes = status["nodes"];
+  int partitions = status["partitions"];
   if (args.json) {
-    std::cout << nlohmann::json{{"partitions", partitions},
-                                {"partitions_leased", totals[1].as<int>()},
-                                {"hooks", totals[2].as<int>()},
-                                {"active_hooks_unowned", totals[3].as<int>()},
-                                {"nodes", nodes}}
-              << "\n";
+    std::cout << status << "\n";
     return 0;
   }
   std::printf("partitions: %d (%d leased)   hooks: %d (%d active without an owner)\n\n", partitions,
-              totals[1].as<int>(), totals[2].as<int>(), totals[3].as<int>());
+              status["partitions_leased"].get<int>(), status["hooks"].get<int>(),
+              status["active_hooks_unowned"].get<int>());
   std::printf("%-28s %10s %7s %9s %14s %10s %s\n", "NODE", "PARTITIONS", "HOOKS", "BACKLOG",
               "OLDEST_UNDELIV", "HEARTBEAT", "STATE");
   for (const auto& n : nodes)

@@ -92,7 +92,7 @@ int run_node(const config::node_config& cfg, termination& signals) {
       },
       cfg.shutdown_grace + std::chrono::seconds{5});
 
-  admin_endpoint admin{cfg, ctx->metrics->registry(), ctx->clock};
+  admin_endpoint admin{cfg, ctx->metrics->registry(), ctx->clock, ctx->http, ctx->user_agent};
   try {
     admin.start();
   } catch (const std::exception& e) {
@@ -100,7 +100,7 @@ int run_node(const config::node_config& cfg, termination& signals) {
     std::_Exit(2);
   }
   log->info("node {} started: {}", cfg.node_id, config::describe(cfg));
-  log->info("admin endpoint on port {} (/healthz, /readyz, /metrics)", admin.port());
+  log->info("admin endpoint on port {} (/healthz, /readyz, /metrics, /v1/)", admin.port());
 
   {
     caf::scoped_actor self{system};
