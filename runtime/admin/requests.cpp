@@ -142,7 +142,7 @@ parsed<std::map<std::string, std::string>> parse_query(std::string_view query,
                  : h >= 'A' && h <= 'F' ? h - 'A' + 10
                                         : -1;
         };
-        if (i + 2 >= raw.size() + 0 || hex(raw[i + 1]) < 0 || hex(raw[i + 2]) < 0)
+        if (i + 2 >= raw.size() || hex(raw[i + 1]) < 0 || hex(raw[i + 2]) < 0)
           return false;
         out += static_cast<char>(hex(raw[i + 1]) * 16 + hex(raw[i + 2]));
         i += 2;
