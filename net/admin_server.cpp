@@ -29,7 +29,7 @@ constexpr auto linger_timeout = std::chrono::seconds{2};
 class admin_session : public std::enable_shared_from_this<admin_session> {
 public:
   admin_session(tcp::socket socket, const admin_handler& handler, std::size_t max_body)
-      : stream_(std::move(socket)), handler_(handler), max_body_(max_body) {
+      : stream_(std::move(socket)), handler_(handler) {
     parser_.header_limit(8 * 1024);
     parser_.body_limit(max_body);
   }
@@ -43,11 +43,12 @@ public:
 
 private:
   void on_header(beast::error_code ec) {
+    // The parser refuses a declared length over the cap once the head is complete,
+    // before a byte of the body is read; the head itself is there to answer.
+    if (ec == http::error::body_limit)
+      return dispatch(true);
     if (ec)
       return on_read_failed(ec);
-    // A declared length over the cap is refused before a byte of the body is read.
-    if (auto length = parser_.content_length(); length && *length > max_body_)
-      return dispatch(true);
     if (beast::iequals(parser_.get()[http::field::expect], "100-continue")) {
       continue_.emplace(http::status::continue_, 11);
       http::async_write(stream_, *continue_,
@@ -146,7 +147,6 @@ private:
 
   beast::tcp_stream stream_;
   const admin_handler& handler_;
-  std::size_t max_body_;
   bool unread_body_ = false;
   beast::flat_buffer buffer_;
   http::request_parser<http::string_body> parser_;

@@ -1,5 +1,7 @@
 #include "tests/support/admin_client.hpp"
 
+#include "tests/support/pg_instance.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,7 +13,8 @@
 namespace courier::test {
 
 admin_reply admin_request(unsigned short port, const std::string& method, const std::string& target,
-                          const std::string& authorization, std::chrono::milliseconds timeout) {
+                          const std::string& authorization, const std::string& body,
+                          std::chrono::milliseconds timeout) {
   namespace beast = boost::beast;
   namespace http = beast::http;
   boost::asio::io_context ioc;
@@ -20,6 +23,11 @@ admin_reply admin_request(unsigned short port, const std::string& method, const 
   req.set(http::field::host, "127.0.0.1");
   if (!authorization.empty())
     req.set(http::field::authorization, authorization);
+  if (!body.empty()) {
+    req.set(http::field::content_type, "application/json");
+    req.body() = body;
+    req.prepare_payload();
+  }
   http::response<http::string_body> res;
   beast::flat_buffer buffer;
   admin_reply reply;
@@ -49,7 +57,17 @@ admin_reply admin_request(unsigned short port, const std::string& method, const 
   }
   reply.status = static_cast<int>(res.result_int());
   reply.body = res.body();
+  reply.content_type = std::string{res[http::field::content_type]};
+  reply.location = std::string{res[http::field::location]};
   return reply;
+}
+
+command_result courierctl(unsigned short port, const std::string& token,
+                          const std::vector<std::string>& args) {
+  std::vector<std::string> argv{pg_instance::courierctl_path(), "--admin",
+                                "http://127.0.0.1:" + std::to_string(port), "--token", token};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv, std::chrono::seconds(60));
 }
 
 std::optional<unsigned short> wait_admin_port(child_process& node,
