@@ -18,7 +18,7 @@ kind kind_of(int status) {
   case 400:
     return {"malformed-request", "Malformed request"};
   case 401:
-    return {"unauthorized", "Missing or wrong bearer token"};
+    return {"unauthorized", "Unauthorized"};
   case 404:
     return {"not-found", "Not found"};
   case 405:

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <ctime>
 
 namespace courier::admin {
@@ -53,27 +54,27 @@ void send_ping(const service_options& opts, const ping_target& hook, net::admin_
       {"webhook-timestamp", std::to_string(timestamp)},
       {"webhook-signature", net::signature_header(hook.secrets, msg_id, timestamp, body)},
       {"user-agent", opts.user_agent}};
+  // Outside the stream, so no lease fence: any node may ping any hook.
   req.may_send = [] {
     return true;
-  }; // outside the stream: no lease involved
+  };
   const auto started = std::chrono::steady_clock::now();
   opts.http->send(std::move(req), [hook, msg_id, started, respond](net::http_result r) {
     const double latency_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
+    using json = nlohmann::ordered_json;
     const bool answered = r.failure == net::http_failure::none;
-    nlohmann::json doc{
-        {"hook_id", hook.id},
-        {"url", hook.url},
-        {"webhook_id", msg_id},
-        {"ok", answered && r.status >= 200 && r.status < 300},
-        {"status", answered ? nlohmann::json(r.status) : nlohmann::json()},
-        {"latency_ms", static_cast<double>(static_cast<long long>(latency_ms * 10)) / 10},
-        {"response_excerpt", answered ? nlohmann::json(r.body_excerpt) : nlohmann::json()},
-        {"error", answered
-                      ? nlohmann::json()
-                      : nlohmann::json(std::string{net::to_string(r.failure)} + ": " + r.error)}};
-    respond(json_response(200, doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+    json doc{{"hook_id", hook.id},
+             {"url", hook.url},
+             {"webhook_id", msg_id},
+             {"ok", answered && r.status >= 200 && r.status < 300},
+             {"status", answered ? json(r.status) : json()},
+             {"latency_ms", std::round(latency_ms * 10) / 10},
+             {"response_excerpt", answered ? json(r.body_excerpt) : json()},
+             {"error",
+              answered ? json() : json(std::string{net::to_string(r.failure)} + ": " + r.error)}};
+    respond(json_response(200, doc.dump(-1, ' ', false, json::error_handler_t::replace)));
   });
 }
 

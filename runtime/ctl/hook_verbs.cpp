@@ -55,10 +55,15 @@ int print_hook(const invocation& call, const json& hook) {
   }
   std::vector<std::pair<std::string, std::string>> rows;
   for (const char* key :
-       {"id", "url", "state", "event_types", "next_seq", "backlog", "oldest_undelivered_s",
-        "owner_node", "partition", "head_attempts", "last_error", "last_error_at",
-        "disabled_reason", "created_at", "updated_at"})
+       {"id", "url", "state", "event_types", "next_seq", "backlog", "owner_node", "partition"})
     rows.emplace_back(key, cell(member(hook, key), 2048));
+  // The rest only when there is something to say (--json always has every member).
+  for (const char* key :
+       {"oldest_undelivered_s", "head_attempts", "last_error", "last_error_at", "disabled_reason"})
+    if (const auto& value = member(hook, key); !value.is_null() && value != 0)
+      rows.emplace_back(key, cell(value, 2048));
+  for (const char* key : {"created_at", "updated_at"})
+    rows.emplace_back(key, cell(member(hook, key)));
   rows.emplace_back("secrets", secrets_summary(member(hook, "secrets")));
   std::cout << key_values(rows);
   return 0;

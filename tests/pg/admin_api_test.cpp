@@ -8,6 +8,10 @@
 #include "tests/support/admin_client.hpp"
 
 #include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include <future>
+#include <thread>
 
 namespace courier::test {
 namespace {
@@ -178,6 +182,48 @@ TEST_F(admin_api, serves_its_openapi_document) {
   EXPECT_EQ(doc.content_type, "application/json");
   EXPECT_EQ(doc.body, admin::openapi_json());
   EXPECT_EQ(nlohmann::json::parse(doc.body).at("openapi"), "3.1.0");
+}
+
+// Admin work runs on its own small pool, never on the listener's thread: requests stuck
+// behind a row lock hold neither the probes nor each other beyond a bound (503 past it).
+TEST_F(admin_api, stuck_requests_neither_block_probes_nor_pile_up) {
+  const auto port = start_guarded_node();
+  ASSERT_NE(port, 0);
+  const auto id = create_hook(db_, "http://203.0.113.10/hook", random_secret());
+  pg_instance::exec_scalar(db_, "SELECT courier.pause_hook(" + std::to_string(id) + ")");
+  pqxx::connection holder{db_};
+  pqxx::work lock{holder};
+  lock.exec_params("SELECT 1 FROM courier.hooks WHERE id = $1 FOR UPDATE", id);
+
+  constexpr int requests = 40;
+  std::vector<std::future<admin_reply>> replies;
+  for (int i = 0; i < requests; ++i)
+    replies.push_back(std::async(std::launch::async, [&] {
+      return admin_request(port, "PATCH", "/v1/hooks/" + std::to_string(id),
+                           std::string("Bearer ") + token, R"({"event_types":["a"]})", 60s);
+    }));
+  // Past the bound the answer comes at once, while the others wait on the lock.
+  std::vector<admin_reply> refused;
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (refused.size() < requests - 32 && std::chrono::steady_clock::now() < deadline) {
+    for (auto& r : replies)
+      if (r.valid() && r.wait_for(0s) == std::future_status::ready)
+        refused.push_back(r.get());
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_EQ(refused.size(), static_cast<std::size_t>(requests - 32));
+  for (const auto& r : refused)
+    EXPECT_EQ(r.status, 503) << r.body << r.error;
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(admin_request(port, "GET", "/healthz").status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s) << "/healthz waited for admin work";
+
+  lock.commit();
+  int changed = 0;
+  for (auto& r : replies)
+    if (r.valid())
+      changed += r.get().status == 200 ? 1 : 0;
+  EXPECT_EQ(changed, 32);
 }
 
 } // namespace
