@@ -27,17 +27,13 @@ void require_hook(pqxx::work& tx, std::int64_t id) {
 } // namespace
 
 void list_dead_letters(api_service& svc, const api_call& call, net::admin_responder respond) {
-  auto query = parse_dead_letter_list_query(call.query);
-  const auto* q = value_or_answer(query, respond);
-  if (q == nullptr)
-    return;
-  svc.answer(
-      [q = *q](pqxx::work& tx) {
-        if (q.hook_id)
-          require_hook(tx, *q.hook_id);
-        const std::string hook = q.hook_id ? std::to_string(*q.hook_id) : "";
-        auto rows = tx.exec_params(
-            R"(SELECT json_build_object(
+  answer_request(svc, parse_dead_letter_list_query(call.query), std::move(respond),
+                 [](const dead_letter_list_query& q, pqxx::work& tx) {
+                   if (q.hook_id)
+                     require_hook(tx, *q.hook_id);
+                   const std::string hook = q.hook_id ? std::to_string(*q.hook_id) : "";
+                   auto rows = tx.exec_params(
+                       R"(SELECT json_build_object(
                  'id', d.id, 'hook_id', d.hook_id, 'seq', d.seq, 'event_id', d.event_id,
                  'event_type', d.event_type, 'attempts', d.attempts, 'last_error', d.last_error,
                  'emitted_at', courier.rfc3339(d.emitted_at),
@@ -49,35 +45,29 @@ void list_dead_letters(api_service& svc, const api_call& call, net::admin_respon
             WHERE d.id > $1 AND ($2::bigint IS NULL OR d.hook_id = $2)
               AND ($3::text IS NULL OR ($3 = 'parked') = (d.replayed_at IS NULL))
             ORDER BY d.id LIMIT $4)",
-            q.after, q.hook_id ? hook.c_str() : nullptr, q.state ? q.state->c_str() : nullptr,
-            q.limit + 1);
-        return json_response(200, page_json(rows, q.limit));
-      },
-      std::move(respond));
+                       q.after, q.hook_id ? hook.c_str() : nullptr,
+                       q.state ? q.state->c_str() : nullptr, q.limit + 1);
+                   return json_response(200, page_json(rows, q.limit));
+                 });
 }
 
 void replay_dead_letter(api_service& svc, const api_call& call, net::admin_responder respond) {
-  if (auto bad = check_empty_body(call.body))
-    return respond(to_response(*bad));
-  svc.answer(
-      [id_text = call.params.at(0)](pqxx::work& tx) {
-        auto id = parse_id(id_text);
-        if (!id)
-          throw problem_error{not_found("no dead letter '" + id_text + "'")};
-        // Says why when it cannot (404 none, 409 replayed already or hook disabled).
-        tx.exec_params("SELECT courier.replay_dead_letter($1)", *id);
-        return replay_answer({*id}, 0);
-      },
-      std::move(respond));
+  answer_request(svc, parse_empty_body(call.body), std::move(respond),
+                 [id_text = call.params.at(0)](const empty_request&, pqxx::work& tx) {
+                   auto id = parse_id(id_text);
+                   if (!id)
+                     throw problem_error{not_found("no dead letter '" + id_text + "'")};
+                   // Says why when it cannot (404 none, 409 replayed already or hook
+                   // disabled).
+                   tx.exec_params("SELECT courier.replay_dead_letter($1)", *id);
+                   return replay_answer({*id}, 0);
+                 });
 }
 
 void replay_dead_letters(api_service& svc, const api_call& call, net::admin_responder respond) {
-  auto request = parse_replay(call.body);
-  const auto* r = value_or_answer(request, respond);
-  if (r == nullptr)
-    return;
-  svc.answer(
-      [r = *r](pqxx::work& tx) {
+  answer_request(
+      svc, parse_replay(call.body), std::move(respond),
+      [](const replay_request& r, pqxx::work& tx) {
         if (r.hook_id)
           require_hook(tx, *r.hook_id);
         const std::string hook = r.hook_id ? std::to_string(*r.hook_id) : "";
@@ -102,8 +92,7 @@ void replay_dead_letters(api_service& svc, const api_call& call, net::admin_resp
         for (const auto& row : replayed)
           ids.push_back(row[0].as<std::int64_t>());
         return replay_answer(ids, left);
-      },
-      std::move(respond));
+      });
 }
 
 } // namespace courier::admin

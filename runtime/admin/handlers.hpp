@@ -17,15 +17,15 @@ struct api_call {
   std::string body;
 };
 
-// Answers with the request's problem when `parsed` holds one (null then); otherwise
-// its value.
-template <class T>
-const T* value_or_answer(const parsed<T>& p, const net::admin_responder& respond) {
-  if (const auto* bad = std::get_if<problem>(&p)) {
-    respond(to_response(*bad));
-    return nullptr;
-  }
-  return &std::get<T>(p);
+// The usual handler: a request that was read badly is answered at once; a good one goes
+// to job(request, tx) on a pool thread, whose response is the answer.
+template <class T, class Job>
+void answer_request(api_service& svc, parsed<T> request, net::admin_responder respond, Job job) {
+  if (const auto* bad = std::get_if<problem>(&request))
+    return respond(to_response(*bad));
+  svc.answer([r = std::get<T>(std::move(request)),
+              job = std::move(job)](pqxx::work& tx) { return job(r, tx); },
+             std::move(respond));
 }
 
 using route_handler = void (*)(api_service&, const api_call&, net::admin_responder);

@@ -21,44 +21,35 @@ net::admin_response hook_answer(pqxx::work& tx, std::int64_t id, int status = 20
 // POST /v1/hooks/{id}/<verb> with an empty body: run `sql` ($1 = the id), show the hook.
 void state_change(api_service& svc, const api_call& call, net::admin_responder respond,
                   const char* sql) {
-  if (auto bad = check_empty_body(call.body))
-    return respond(to_response(*bad));
-  svc.answer(
-      [id_text = call.params.at(0), sql](pqxx::work& tx) {
-        auto id = hook_id_param(id_text);
-        tx.exec_params(sql, id);
-        return hook_answer(tx, id);
-      },
-      std::move(respond));
+  answer_request(svc, parse_empty_body(call.body), std::move(respond),
+                 [id_text = call.params.at(0), sql](const empty_request&, pqxx::work& tx) {
+                   auto id = hook_id_param(id_text);
+                   tx.exec_params(sql, id);
+                   return hook_answer(tx, id);
+                 });
 }
 
 } // namespace
 
 void list_hooks(api_service& svc, const api_call& call, net::admin_responder respond) {
-  auto query = parse_hook_list_query(call.query);
-  const auto* q = value_or_answer(query, respond);
-  if (q == nullptr)
-    return;
-  svc.answer([q = *q](pqxx::work& tx) { return json_response(200, list_hooks_page(tx, q)); },
-             std::move(respond));
+  answer_request(svc, parse_hook_list_query(call.query), std::move(respond),
+                 [](const hook_list_query& q, pqxx::work& tx) {
+                   return json_response(200, list_hooks_page(tx, q));
+                 });
 }
 
 void create_hook(api_service& svc, const api_call& call, net::admin_responder respond) {
-  auto request = parse_create_hook(call.body);
-  const auto* r = value_or_answer(request, respond);
-  if (r == nullptr)
-    return;
-  svc.answer(
-      [r = *r, allow_private = svc.options().allow_private_targets](pqxx::work& tx) {
-        check_hook_fields(tx, {&r.url, &r.secret, &r.event_types}, allow_private);
-        auto id = tx.exec_params("SELECT courier.create_hook($1, $2, $3::text[])", r.url, r.secret,
-                                 text_array_literal(r.event_types))[0][0]
-                      .as<std::int64_t>();
-        auto answer = hook_answer(tx, id, 201);
-        answer.headers.emplace_back("location", "/v1/hooks/" + std::to_string(id));
-        return answer;
-      },
-      std::move(respond));
+  answer_request(svc, parse_create_hook(call.body), std::move(respond),
+                 [allow_private = svc.options().allow_private_targets](const create_hook_request& r,
+                                                                       pqxx::work& tx) {
+                   check_hook_fields(tx, {&r.url, &r.secret, &r.event_types}, allow_private);
+                   auto id = tx.exec_params("SELECT courier.create_hook($1, $2, $3::text[])", r.url,
+                                            r.secret, text_array_literal(r.event_types))[0][0]
+                                 .as<std::int64_t>();
+                   auto answer = hook_answer(tx, id, 201);
+                   answer.headers.emplace_back("location", "/v1/hooks/" + std::to_string(id));
+                   return answer;
+                 });
 }
 
 void get_hook(api_service& svc, const api_call& call, net::admin_responder respond) {
@@ -68,13 +59,10 @@ void get_hook(api_service& svc, const api_call& call, net::admin_responder respo
 }
 
 void update_hook(api_service& svc, const api_call& call, net::admin_responder respond) {
-  auto request = parse_update_hook(call.body);
-  const auto* r = value_or_answer(request, respond);
-  if (r == nullptr)
-    return;
-  svc.answer(
-      [r = *r, id_text = call.params.at(0),
-       allow_private = svc.options().allow_private_targets](pqxx::work& tx) {
+  answer_request(
+      svc, parse_update_hook(call.body), std::move(respond),
+      [id_text = call.params.at(0), allow_private = svc.options().allow_private_targets](
+          const update_hook_request& r, pqxx::work& tx) {
         auto id = hook_id_param(id_text);
         check_hook_fields(
             tx, {r.url ? &*r.url : nullptr, nullptr, r.event_types ? &*r.event_types : nullptr},
@@ -83,19 +71,15 @@ void update_hook(api_service& svc, const api_call& call, net::admin_responder re
         tx.exec_params("SELECT courier.update_hook($1, $2, $3::text[])", id,
                        r.url ? r.url->c_str() : nullptr, r.event_types ? types.c_str() : nullptr);
         return hook_answer(tx, id);
-      },
-      std::move(respond));
+      });
 }
 
 void delete_hook(api_service& svc, const api_call& call, net::admin_responder respond) {
-  if (auto bad = check_empty_body(call.body))
-    return respond(to_response(*bad));
-  svc.answer(
-      [id_text = call.params.at(0)](pqxx::work& tx) {
-        tx.exec_params("SELECT courier.delete_hook($1)", hook_id_param(id_text));
-        return net::admin_response{204, "application/json", "", {}};
-      },
-      std::move(respond));
+  answer_request(svc, parse_empty_body(call.body), std::move(respond),
+                 [id_text = call.params.at(0)](const empty_request&, pqxx::work& tx) {
+                   tx.exec_params("SELECT courier.delete_hook($1)", hook_id_param(id_text));
+                   return net::admin_response{204, "application/json", "", {}};
+                 });
 }
 
 void pause_hook(api_service& svc, const api_call& call, net::admin_responder respond) {
@@ -107,20 +91,16 @@ void resume_hook(api_service& svc, const api_call& call, net::admin_responder re
 }
 
 void rotate_secret(api_service& svc, const api_call& call, net::admin_responder respond) {
-  auto request = parse_rotate_secret(call.body);
-  const auto* r = value_or_answer(request, respond);
-  if (r == nullptr)
-    return;
-  svc.answer(
-      [r = *r, id_text = call.params.at(0)](pqxx::work& tx) {
+  answer_request(
+      svc, parse_rotate_secret(call.body), std::move(respond),
+      [id_text = call.params.at(0)](const rotate_secret_request& r, pqxx::work& tx) {
         auto id = hook_id_param(id_text);
         check_hook_fields(tx, {nullptr, &r.secret, nullptr}, true);
         tx.exec_params(
             "SELECT courier.rotate_secret($1, $2, $3::bigint * interval '1 millisecond')", id,
             r.secret, static_cast<long long>(r.overlap.count()));
         return hook_answer(tx, id);
-      },
-      std::move(respond));
+      });
 }
 
 } // namespace courier::admin

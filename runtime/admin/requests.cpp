@@ -291,13 +291,13 @@ parsed<replay_request> parse_replay(std::string_view body) {
   return out;
 }
 
-std::optional<problem> check_empty_body(std::string_view body) {
+parsed<empty_request> parse_empty_body(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
-    return std::nullopt;
+    return empty_request{};
   auto doc = parse_object(body, {});
   if (auto* p = std::get_if<problem>(&doc))
     return *p;
-  return std::nullopt;
+  return empty_request{};
 }
 
 parsed<hook_list_query> parse_hook_list_query(std::string_view query) {

@@ -64,8 +64,10 @@ parsed<create_hook_request> parse_create_hook(std::string_view body);
 parsed<update_hook_request> parse_update_hook(std::string_view body);
 parsed<rotate_secret_request> parse_rotate_secret(std::string_view body);
 parsed<replay_request> parse_replay(std::string_view body);
-// For requests that carry nothing: an empty body or an empty object.
-std::optional<problem> check_empty_body(std::string_view body);
+// Requests that carry nothing (pause, resume, delete, test, replay one): an empty body or
+// an empty object.
+struct empty_request {};
+parsed<empty_request> parse_empty_body(std::string_view body);
 
 parsed<hook_list_query> parse_hook_list_query(std::string_view query);
 parsed<dead_letter_list_query> parse_dead_letter_list_query(std::string_view query);

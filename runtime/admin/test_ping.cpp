@@ -81,8 +81,8 @@ void send_ping(const service_options& opts, const ping_target& hook, net::admin_
 } // namespace
 
 void test_hook(api_service& svc, const api_call& call, net::admin_responder respond) {
-  if (auto bad = check_empty_body(call.body))
-    return respond(to_response(*bad));
+  if (auto bad = parse_empty_body(call.body); std::holds_alternative<problem>(bad))
+    return respond(to_response(std::get<problem>(bad)));
   svc.query<ping_target>(
       [id_text = call.params.at(0)](pqxx::work& tx) {
         ping_target hook;

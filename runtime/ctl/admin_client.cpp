@@ -2,19 +2,11 @@
 
 #include "net/url.hpp"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include "runtime/ctl/http_exchange.hpp"
 
 namespace courier::ctl {
 
 namespace {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 
 // "404 Not found: no hook 7", with "(field url)" when the problem names one.
 std::string describe(int status, const json& problem, const std::string& raw) {
@@ -89,54 +81,27 @@ json admin_client::list(const std::string& path, const std::string& filters,
 
 json admin_client::request(const std::string& method, const std::string& path,
                            const std::optional<json>& body) const {
-  asio::io_context io;
-  beast::tcp_stream stream{io};
-  http::request<http::string_body> req{http::string_to_verb(method), prefix_ + path, 11};
-  req.set(http::field::host, host_ + ":" + port_);
-  req.set(http::field::user_agent, std::string{"courierctl/"} + COURIER_VERSION);
-  req.set(http::field::accept, "application/json");
+  http_headers headers{{"user-agent", std::string{"courierctl/"} + COURIER_VERSION},
+                       {"accept", "application/json"}};
   if (!token_.empty())
-    req.set(http::field::authorization, "Bearer " + token_);
-  if (body) {
-    req.set(http::field::content_type, "application/json");
-    req.body() = body->dump();
-  }
-  req.prepare_payload();
-  http::response<http::string_body> res;
-  beast::flat_buffer buffer;
-  beast::error_code failed;
+    headers.emplace_back("authorization", "Bearer " + token_);
+  if (body)
+    headers.emplace_back("content-type", "application/json");
   const std::string where = "http://" + host_ + ":" + port_;
-  asio::ip::tcp::resolver resolver{io};
-  auto endpoints = resolver.resolve(host_, port_, failed);
-  if (failed)
-    throw command_failed("cannot resolve " + host_ + ": " + failed.message());
-  // One deadline for connect, write and read: a node that never answers fails the command.
-  stream.expires_after(timeout_);
-  stream.async_connect(endpoints, [&](beast::error_code ec, const asio::ip::tcp::endpoint&) {
-    if (ec) {
-      failed = ec;
-      return;
-    }
-    http::async_write(stream, req, [&](beast::error_code ec, std::size_t) {
-      if (ec) {
-        failed = ec;
-        return;
-      }
-      http::async_read(stream, buffer, res,
-                       [&](beast::error_code ec, std::size_t) { failed = ec; });
-    });
-  });
-  io.run();
-  if (failed)
-    throw command_failed("no answer from the admin API at " + where + ": " + failed.message());
-  const int status = static_cast<int>(res.result_int());
-  json doc = res.body().empty() ? json() : json::parse(res.body(), nullptr, false);
-  if (status >= 400)
-    throw api_error(describe(status, doc.is_discarded() ? json() : doc, res.body()),
+  http_answer answer;
+  try {
+    answer = http_exchange(host_, port_, method, prefix_ + path, headers,
+                           body ? body->dump() : std::string{}, timeout_);
+  } catch (const std::runtime_error& e) {
+    throw command_failed("no answer from the admin API at " + where + ": " + e.what());
+  }
+  json doc = answer.body.empty() ? json() : json::parse(answer.body, nullptr, false);
+  if (answer.status >= 400)
+    throw api_error(describe(answer.status, doc.is_discarded() ? json() : doc, answer.body),
                     doc.is_discarded() ? json() : doc);
   if (doc.is_discarded())
-    throw command_failed("the admin API at " + where + " answered " + std::to_string(status) +
-                         " with a body that is not JSON");
+    throw command_failed("the admin API at " + where + " answered " +
+                         std::to_string(answer.status) + " with a body that is not JSON");
   return doc;
 }
 
