@@ -21,8 +21,8 @@ constexpr const char* token = "admin-api-test-token";
 class admin_api : public pg_test {
 protected:
   unsigned short start_guarded_node() {
-    auto& node = start_node("n1", {"--partitions", "8", "--admin_token", token,
-                                   "--allow_private_targets", "false"});
+    auto& node = start_node(
+        "n1", {"--partitions", "8", "--admin_token", token, "--allow_private_targets", "false"});
     const auto port = wait_admin_port(node, 30s);
     EXPECT_TRUE(port) << node.log();
     return port.value_or(0);
@@ -30,8 +30,7 @@ protected:
 
   // Everything an admin request could change, as one value.
   std::string database_state() {
-    return pg_instance::exec_scalar(
-        db_, R"(SELECT md5(concat_ws('|',
+    return pg_instance::exec_scalar(db_, R"(SELECT md5(concat_ws('|',
                    (SELECT string_agg(concat_ws(',', id, url, secrets, event_types, state,
                                                 updated_at, disabled_reason), ';' ORDER BY id)
                       FROM courier.hooks),
@@ -131,8 +130,7 @@ TEST_F(admin_api, bad_requests_get_problem_json_naming_the_field_and_change_noth
       {"POST", "/v1/hooks", bearer, R"({"url":"http://203.0.113.10/","secret":"hunter2"})", 422,
        "secret"},
       {"POST", "/v1/hooks", bearer, create_with("event_types", R"([""])"), 422, "event_types"},
-      {"POST", "/v1/hooks", bearer, create_with("event_types", R"(["a..b"])"), 422,
-       "event_types"},
+      {"POST", "/v1/hooks", bearer, create_with("event_types", R"(["a..b"])"), 422, "event_types"},
       {"POST", "/v1/hooks", bearer, create_with("event_types", "[]"), 422, "event_types"},
       {"PATCH", hook, bearer, R"({"url":"http://10.0.0.8/internal"})", 422, "url"},
       {"PATCH", hook, bearer, R"({"event_types":["*.*"]})", 422, "event_types"},
@@ -176,8 +174,7 @@ TEST_F(admin_api, serves_its_openapi_document) {
   const auto port = start_guarded_node();
   ASSERT_NE(port, 0);
   EXPECT_EQ(admin_request(port, "GET", "/v1/openapi.json").status, 401);
-  const auto doc =
-      admin_request(port, "GET", "/v1/openapi.json", std::string("Bearer ") + token);
+  const auto doc = admin_request(port, "GET", "/v1/openapi.json", std::string("Bearer ") + token);
   EXPECT_EQ(doc.status, 200);
   EXPECT_EQ(doc.content_type, "application/json");
   EXPECT_EQ(doc.body, admin::openapi_json());

@@ -58,7 +58,9 @@ protected:
     ASSERT_TRUE(nodes_->wait_balanced({"n1", "n2"}, 8, 30s));
   }
 
-  command_result ctl(const std::vector<std::string>& args) { return courierctl(port_, token, args); }
+  command_result ctl(const std::vector<std::string>& args) {
+    return courierctl(port_, token, args);
+  }
 
   // `courierctl --json args`: exit 0 and one JSON document.
   json ctl_json(std::vector<std::string> args) {
@@ -105,7 +107,8 @@ protected:
 
   // Emits events one at a time until a delivery satisfies `pred` (a node applies a change
   // when it reloads the hook, which races with a send already under way).
-  std::optional<delivery> emit_until(owned_hook& h, const std::function<bool(const delivery&)>& pred,
+  std::optional<delivery> emit_until(owned_hook& h,
+                                     const std::function<bool(const delivery&)>& pred,
                                      std::vector<delivery>* before = nullptr) {
     for (int i = 0; i < 30; ++i) {
       auto d = emit_delivered(h);
@@ -173,7 +176,8 @@ TEST_F(admin_ops, every_verb_through_node_2_on_a_hook_that_node_1_owns) {
   EXPECT_TRUE(rotated["secrets"][0]["expires_at"].is_null());
   EXPECT_TRUE(rotated["secrets"][1]["expires_at"].is_string());
   std::vector<delivery> during;
-  auto two = emit_until(h, [](const delivery& d) { return signature_count(d) == 2; }, &during);
+  auto two = emit_until(
+      h, [](const delivery& d) { return signature_count(d) == 2; }, &during);
   ASSERT_TRUE(two) << "no request carried two signatures";
   during.push_back(*two);
   for (const auto& d : during) // subscribers that know only the old secret keep verifying
@@ -198,8 +202,8 @@ TEST_F(admin_ops, every_verb_through_node_2_on_a_hook_that_node_1_owns) {
   EXPECT_EQ(get_hook(h.id).value("state", ""), "active");
 
   // test: one signed ping outside the stream; the cursor does not move.
-  ASSERT_TRUE(sub_.wait_for(
-      [&] { return get_hook(h.id).value("next_seq", 0LL) == h.seq + 1; }, 30s)); // flushed
+  ASSERT_TRUE(sub_.wait_for([&] { return get_hook(h.id).value("next_seq", 0LL) == h.seq + 1; },
+                            30s)); // flushed
   const auto next_seq = h.seq + 1;
   const auto before_ping = sub_.count(h.name);
   auto ping = ctl({"test", "--hook", id});

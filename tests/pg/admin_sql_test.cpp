@@ -64,7 +64,9 @@ TEST_F(admin_sql, deleting_a_hook_never_fails_a_concurrent_emit) {
 
 TEST_F(admin_sql, pause_resume_update_and_delete) {
   const auto id = std::to_string(new_hook());
-  const auto state = [&] { return text("SELECT state FROM courier.hooks WHERE id = " + id); };
+  const auto state = [&] {
+    return text("SELECT state FROM courier.hooks WHERE id = " + id);
+  };
   text("SELECT courier.pause_hook(" + id + ")");
   EXPECT_EQ(state(), "paused");
   text("SELECT courier.pause_hook(" + id + ")"); // again: nothing to do, no error
@@ -87,8 +89,8 @@ TEST_F(admin_sql, pause_resume_update_and_delete) {
             "22023");
   EXPECT_EQ(text("SELECT url FROM courier.hooks"), "https://example.com/new");
 
-  for (const char* change : {"pause_hook(999)", "resume_hook(999)", "delete_hook(999)",
-                             "update_hook(999, 'http://x/')"})
+  for (const char* change :
+       {"pause_hook(999)", "resume_hook(999)", "delete_hook(999)", "update_hook(999, 'http://x/')"})
     EXPECT_EQ(sqlstate_of(std::string("SELECT courier.") + change), "P0002") << change;
   emit_to(db_, std::stoll(id), "a", "{}");
   text("SELECT courier.delete_hook(" + id + ")");
@@ -104,7 +106,9 @@ TEST_F(admin_sql, rotation_keeps_old_secrets_for_the_overlap_then_retires_them) 
     return sqlstate_of("SELECT courier.rotate_secret(" + id + ", '" + secret + "', '" + overlap +
                        "')");
   };
-  const auto secrets = [&] { return text("SELECT array_to_string(secrets, ' ') FROM courier.hooks"); };
+  const auto secrets = [&] {
+    return text("SELECT array_to_string(secrets, ' ') FROM courier.hooks");
+  };
 
   EXPECT_EQ(rotate(s2, "1 hour"), "00000");
   EXPECT_EQ(secrets(), s2 + " " + s1);
@@ -112,10 +116,12 @@ TEST_F(admin_sql, rotation_keeps_old_secrets_for_the_overlap_then_retires_them) 
   EXPECT_EQ(secrets(), s3 + " " + s2 + " " + s1);
   // s1 keeps its earlier retire time; s2 retires after the second overlap.
   EXPECT_EQ(scalar("SELECT round(extract(epoch FROM expires_at - now()) / 60) FROM "
-                   "courier.secret_expiry WHERE secret = '" + s1 + "'"),
+                   "courier.secret_expiry WHERE secret = '" +
+                   s1 + "'"),
             60);
   EXPECT_EQ(scalar("SELECT round(extract(epoch FROM expires_at - now()) / 60) FROM "
-                   "courier.secret_expiry WHERE secret = '" + s2 + "'"),
+                   "courier.secret_expiry WHERE secret = '" +
+                   s2 + "'"),
             120);
   EXPECT_EQ(rotate(s2, "1 hour"), "55000") << "a secret already signing";
   EXPECT_EQ(rotate(s4, "1 hour"), "00000");
@@ -129,7 +135,8 @@ TEST_F(admin_sql, rotation_keeps_old_secrets_for_the_overlap_then_retires_them) 
   pqxx::connection listening{db_};
   hook_changes changes{listening};
   text("UPDATE courier.secret_expiry SET expires_at = now() - interval '1 second' "
-       "WHERE secret = '" + s1 + "'");
+       "WHERE secret = '" +
+       s1 + "'");
   EXPECT_EQ(scalar("SELECT courier.retire_expired_secrets()"), 1);
   EXPECT_EQ(secrets(), s4 + " " + s3 + " " + s2);
   listening.await_notification(10, 0);
@@ -152,8 +159,8 @@ TEST_F(admin_sql, replay_keeps_the_original_order_and_never_replays_twice) {
     for (int seq : {3, 1, 2})
       text("INSERT INTO courier.dead_letters (hook_id, seq, event_id, event_type, payload, "
            "emitted_at, attempts) VALUES (" +
-           std::to_string(hook) + ", " + std::to_string(seq) + ", 0, 'parked', '{\"n\":" +
-           std::to_string(seq) + "}', now(), 3)");
+           std::to_string(hook) + ", " + std::to_string(seq) +
+           ", 0, 'parked', '{\"n\":" + std::to_string(seq) + "}', now(), 3)");
   text("UPDATE courier.hooks SET state = 'disabled' WHERE id = " + std::to_string(b));
 
   EXPECT_EQ(scalar("SELECT count(*) FROM courier.replay_dead_letters()"), 3);
