@@ -32,13 +32,16 @@ void secret_retirer::loop() {
         [this, log](pqxx::work& tx) {
           running_job_ = false;
           auto changed = tx.exec("SELECT courier.retire_expired_secrets()")[0][0].as<int>();
+          if (failing_.exchange(false))
+            log->info("retiring expired secrets works again");
           if (changed > 0)
             log->info("retired the rotated-out secrets of {} hook(s)", changed);
         },
         [this, log](const std::string& error) {
           running_job_ = false;
-          // Warn: until it succeeds, secrets past their overlap keep signing.
-          log->warn("retiring expired secrets failed: {}", error);
+          // Warn once per outage: until it succeeds, secrets past their overlap keep signing.
+          if (!failing_.exchange(true))
+            log->warn("retiring expired secrets failed: {}; retrying every second", error);
         });
   }
 }

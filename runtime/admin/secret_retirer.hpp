@@ -26,6 +26,7 @@ private:
   api_service& service_;
   std::chrono::milliseconds period_;
   std::atomic<bool> running_job_{false}; // at most one pass queued or running
+  std::atomic<bool> failing_{false};     // the last pass failed (warned once)
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
