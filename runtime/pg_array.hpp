@@ -1,5 +1,5 @@
 #pragma once
-// Postgres array literals for integer parameters ("{1,2,3}") and the parsing of
+// Postgres array literals for integer and text parameters ("{1,2,3}") and the parsing of
 // text[] results; libpqxx 6 has no vector<->array conversion of its own.
 #include <string>
 #include <vector>
@@ -16,6 +16,10 @@ template <class Int> std::string int_array_literal(const std::vector<Int>& value
   out += '}';
   return out;
 }
+
+// A text[] literal ('{"a","b \"c\""}'): every element double-quoted, with '"' and '\'
+// escaped, so commas, braces, spaces and the word NULL stay plain text.
+std::string text_array_literal(const std::vector<std::string>& values);
 
 // Elements of a one-dimensional text[] value as returned by libpq (quoted or bare).
 std::vector<std::string> parse_text_array(const std::string& literal);

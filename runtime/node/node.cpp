@@ -97,7 +97,7 @@ int run_node(const config::node_config& cfg, termination& signals) {
                         {ctx->metrics->registry(), cfg.metrics_top_hooks},
                         caf::actor_cast<caf::strong_actor_ptr>(supervisor));
 
-  admin_endpoint admin{cfg, ctx->metrics->registry(), ctx->clock};
+  admin_endpoint admin{cfg, ctx->metrics->registry(), ctx->clock, ctx->http, ctx->user_agent};
   try {
     admin.start();
   } catch (const std::exception& e) {
@@ -105,7 +105,7 @@ int run_node(const config::node_config& cfg, termination& signals) {
     std::_Exit(2);
   }
   log->info("node {} started: {}", cfg.node_id, config::describe(cfg));
-  log->info("admin endpoint on port {} (/healthz, /readyz, /metrics)", admin.port());
+  log->info("admin endpoint on port {} (/healthz, /readyz, /metrics, /v1/)", admin.port());
 
   {
     caf::scoped_actor self{system};

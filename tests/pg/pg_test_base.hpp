@@ -48,6 +48,17 @@ protected:
 
   std::int64_t scalar(const std::string& sql) { return nodes_->scalar_int(sql); }
 
+  // The error `sql` raises in database `db` (what()), empty when it succeeds.
+  static std::string error_in(const std::string& db, const std::string& sql) {
+    try {
+      pg_instance::exec_scalar(db, sql);
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+    return {};
+  }
+  std::string error_of(const std::string& sql) { return error_in(db_, sql); }
+
   // Re-grids the still empty outbox into partitions of 1,000 events (0..partitions-1),
   // so rotation can be exercised with thousands of events instead of millions.
   void small_outbox_partitions(int partitions) {

@@ -18,17 +18,6 @@ namespace {
 
 class sql_api : public pg_test {
 protected:
-  std::string error_of(const std::string& sql) { return error_in(db_, sql); }
-
-  static std::string error_in(const std::string& db, const std::string& sql) {
-    try {
-      pg_instance::exec_scalar(db, sql);
-    } catch (const std::exception& e) {
-      return e.what();
-    }
-    return {};
-  }
-
   // A whsec_ secret whose key is `bytes` bytes long.
   static std::string secret_of(std::size_t bytes) {
     return "whsec_" + b64_encode(std::string(bytes, 'k'));

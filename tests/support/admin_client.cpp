@@ -1,55 +1,40 @@
 #include "tests/support/admin_client.hpp"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include "runtime/ctl/http_exchange.hpp"
+#include "tests/support/pg_instance.hpp"
 
 #include <thread>
 
 namespace courier::test {
 
 admin_reply admin_request(unsigned short port, const std::string& method, const std::string& target,
-                          const std::string& authorization, std::chrono::milliseconds timeout) {
-  namespace beast = boost::beast;
-  namespace http = beast::http;
-  boost::asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-  req.set(http::field::host, "127.0.0.1");
+                          const std::string& authorization, const std::string& body,
+                          std::chrono::milliseconds timeout) {
+  ctl::http_headers headers;
   if (!authorization.empty())
-    req.set(http::field::authorization, authorization);
-  http::response<http::string_body> res;
-  beast::flat_buffer buffer;
+    headers.emplace_back("authorization", authorization);
+  if (!body.empty())
+    headers.emplace_back("content-type", "application/json");
   admin_reply reply;
-  beast::error_code failed;
-  // Async with a stream deadline: a node that never answers fails the request, not the test run.
-  stream.expires_after(timeout);
-  stream.async_connect(
-      boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port),
-      [&](beast::error_code ec) {
-        if (ec) {
-          failed = ec;
-          return;
-        }
-        http::async_write(stream, req, [&](beast::error_code ec, std::size_t) {
-          if (ec) {
-            failed = ec;
-            return;
-          }
-          http::async_read(stream, buffer, res,
-                           [&](beast::error_code ec, std::size_t) { failed = ec; });
-        });
-      });
-  ioc.run();
-  if (failed) {
-    reply.error = failed.message();
-    return reply;
+  try {
+    auto answer = ctl::http_exchange("127.0.0.1", std::to_string(port), method, target, headers,
+                                     body, timeout);
+    reply.status = answer.status;
+    reply.body = std::move(answer.body);
+    reply.content_type = std::move(answer.content_type);
+    reply.location = std::move(answer.location);
+  } catch (const std::exception& e) {
+    reply.error = e.what(); // a node that never answers fails the request, not the test run
   }
-  reply.status = static_cast<int>(res.result_int());
-  reply.body = res.body();
   return reply;
+}
+
+command_result courierctl(unsigned short port, const std::string& token,
+                          const std::vector<std::string>& args) {
+  std::vector<std::string> argv{pg_instance::courierctl_path(), "--admin",
+                                "http://127.0.0.1:" + std::to_string(port), "--token", token};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv, std::chrono::seconds(60));
 }
 
 std::optional<unsigned short> wait_admin_port(child_process& node,

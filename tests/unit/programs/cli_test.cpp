@@ -1,6 +1,7 @@
 // courierd and courierctl answer --help, -h and --version with exit 0; the usage text
 // lists courierd's keys (from the key table) and courierctl's verbs.
 #include "config/keys.hpp"
+#include "runtime/ctl/verbs.hpp"
 #include "tests/support/command.hpp"
 #include "tests/support/process.hpp"
 
@@ -43,11 +44,24 @@ TEST(courierctl_cli, help_lists_the_verbs_and_exits_0) {
     EXPECT_EQ(r.exit_code, 0) << flag << "\n" << r.output;
     EXPECT_EQ(r.output.rfind("usage: courierctl", 0), 0u) << r.output;
     EXPECT_NE(r.output.find("  migrate --db URL"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("  cluster status --db URL [--json]"), std::string::npos) << r.output;
+    for (const char* verb :
+         {"  cluster status [--db URL]", "  hooks create --url URL --secret S",
+          "  hooks rotate-secret ID --secret S", "  dead replay ID", "  test --hook ID"})
+      EXPECT_NE(r.output.find(verb), std::string::npos) << verb << "\n" << r.output;
   }
-  // A verb's own --help is the same answer, not an attempt to run it.
-  const auto verb_help = run_command({courierctl, "migrate", "--help"}, std::chrono::seconds(20));
-  EXPECT_EQ(verb_help.exit_code, 0) << verb_help.output;
+  // Every verb's own --help describes it (exit 0), never an attempt to run it.
+  for (const auto& verb : ctl::verbs()) {
+    std::vector<std::string> argv{courierctl};
+    for (std::size_t at = 0, space; at < verb.words.size(); at = space + 1) {
+      space = std::min(verb.words.find(' ', at), verb.words.size());
+      argv.push_back(verb.words.substr(at, space - at));
+    }
+    argv.push_back("--help");
+    const auto help = run_command(argv, std::chrono::seconds(20));
+    EXPECT_EQ(help.exit_code, 0) << shell_quote(argv) << "\n" << help.output;
+    EXPECT_EQ(help.output.rfind("usage: courierctl", 0), 0u) << help.output;
+    EXPECT_NE(help.output.find(verb.words + " " + verb.synopsis), std::string::npos) << help.output;
+  }
 }
 
 TEST(courierctl_cli, version_and_usage_errors) {
@@ -58,6 +72,36 @@ TEST(courierctl_cli, version_and_usage_errors) {
   EXPECT_EQ(none.exit_code, 2) << none.output;
   EXPECT_NE(none.output.find("no command given"), std::string::npos) << none.output;
   EXPECT_NE(none.output.find("usage: courierctl"), std::string::npos) << none.output;
+  // Usage errors exit 2 before anything is sent; a node that is not there is a failure (1).
+  const std::string closed = "http://127.0.0.1:1";
+  struct expectation {
+    std::vector<std::string> args;
+    int exit_code;
+    std::string says;
+  };
+  const std::vector<expectation> cases = {
+      {{"hooks", "frobnicate"}, 2, "unknown command 'hooks frobnicate'"},
+      {{"hooks", "get"}, 2, "hook ID is required"},
+      {{"hooks", "get", "abc"}, 2, "must be a positive number"},
+      {{"hooks", "get", "1", "2"}, 2, "unexpected '2'"},
+      {{"hooks", "list", "--colour", "red"}, 2, "does not take --colour"},
+      {{"hooks", "create", "--url", "http://x/"}, 2, "--secret is required"},
+      {{"hooks", "update", "1"}, 2, "nothing to change"},
+      {{"dead", "replay"}, 2, "which dead letters?"},
+      {{"dead", "replay", "3", "--hook", "1"}, 2, "not both"},
+      {{"test"}, 2, "--hook ID is required"},
+      {{"hooks", "list", "--limit"}, 2, "needs a value"},
+      {{"--admin", "https://127.0.0.1:1", "hooks", "list"}, 2, "plain HTTP"},
+      {{"--admin", closed, "hooks", "list"}, 1, "no answer from the admin API"},
+      {{"--admin", closed, "--json", "cluster", "status"}, 1, "no answer from the admin API"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> argv{courierctl};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    const auto r = run_command(argv, std::chrono::seconds(20));
+    EXPECT_EQ(r.exit_code, c.exit_code) << shell_quote(argv) << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.says), std::string::npos) << shell_quote(argv) << "\n" << r.output;
+  }
 }
 
 } // namespace

@@ -95,6 +95,16 @@ TEST(int_array_literal, negative_and_extreme_values) {
 
 using strings = std::vector<std::string>;
 
+// -- text_array_literal -------------------------------------------------------------
+
+TEST(text_array_literal, quotes_every_element_and_reads_back) {
+  EXPECT_EQ(text_array_literal({}), "{}");
+  EXPECT_EQ(text_array_literal({"a", "b.*"}), R"({"a","b.*"})");
+  // What would otherwise change meaning: separators, braces, quotes, backslashes, NULL.
+  const strings tricky{"a,b", "{c}", "say \"hi\"", "back\\slash", "NULL", "", " padded "};
+  EXPECT_EQ(parse_text_array(text_array_literal(tricky)), tricky);
+}
+
 TEST(parse_text_array, empty_array) {
   EXPECT_EQ(parse_text_array("{}"), strings{});
 }

@@ -1,0 +1,18 @@
+#pragma once
+// JSON documents built by Postgres, as the admin API answers with them: compact, and
+// lists in pages ordered by id (?after=<last id seen>&limit=N). Pure; pool threads.
+#include <pqxx/result>
+
+#include <string>
+
+namespace courier::admin {
+
+// Postgres' json text (json_build_object spaces it out) the way every answer prints JSON:
+// compact, members in the order built.
+std::string compact_json(const std::string& text);
+
+// `rows` are (JSON document text, id), fetched with LIMIT limit + 1: the extra row only
+// says that a next page exists. Returns {"items": [...], "next_after": id | null}.
+std::string page_json(const pqxx::result& rows, int limit);
+
+} // namespace courier::admin
