@@ -1,5 +1,6 @@
 #include "actors/cursor_flusher.hpp"
 
+#include "actors/exit_reason.hpp"
 #include "actors/messages.hpp"
 #include "net/log.hpp"
 
@@ -59,18 +60,28 @@ void write(flusher_actor* self) {
   st.waiting_current = std::move(st.waiting_next);
   st.waiting_next.clear();
   caf::actor me = caf::actor_cast<caf::actor>(self);
-  st.ctx->db->commit_cursors(st.writing, [me](outcome<std::vector<std::int64_t>> r) {
+  st.ctx->db->commit_cursors(st.writing, [me](result<std::vector<std::int64_t>> r) {
     caf::anon_send(me, committed_atom::value, std::move(r));
   });
 }
 
-void on_committed(flusher_actor* self, outcome<std::vector<std::int64_t>>& r) {
+void on_committed(flusher_actor* self, result<std::vector<std::int64_t>>& r) {
   auto& st = self->state;
   auto batch = std::move(st.writing);
   st.writing.clear();
   if (!r.ok()) {
+    auto failure = with_context(r.error(), "writing " + std::to_string(batch.size()) + " cursors");
+    // A write that fails the same way every time would hold every cursor back for
+    // ever: fail loudly instead (the node supervisor is linked and the node exits;
+    // cursors are durable, so a restart redelivers at most what was unflushed).
+    if (failure.code != errc::retryable) {
+      for (auto* waiting : {&st.waiting_current, &st.waiting_next})
+        for (auto& rp : *waiting)
+          rp.deliver(exit_reason(failure));
+      return self->quit(exit_reason(failure));
+    }
     // Keep the progress (newer reports win) and the waiters; try again shortly.
-    st.log->warn("writing {} cursors failed: {}; retrying", batch.size(), r.error->message);
+    st.log->warn("{}; retrying", failure.message);
     for (auto& u : batch)
       if (st.pending.count(u.hook_id) == 0)
         st.pending.emplace(u.hook_id, u);
@@ -80,8 +91,8 @@ void on_committed(flusher_actor* self, outcome<std::vector<std::int64_t>>& r) {
     schedule(self, std::chrono::milliseconds{200});
     return;
   }
-  if (!r.value.empty()) {
-    std::set<std::int64_t> rejected(r.value.begin(), r.value.end());
+  if (!r.value().empty()) {
+    std::set<std::int64_t> rejected(r.value().begin(), r.value().end());
     std::set<std::pair<int, std::int64_t>> partitions; // with the epoch that was rejected
     for (const auto& u : batch)
       if (rejected.count(u.hook_id) > 0)
@@ -114,7 +125,7 @@ caf::behavior flusher_behavior(flusher_actor* self, std::shared_ptr<const node_c
         self->state.tick_scheduled = false;
         write(self);
       },
-      [=](committed_atom, outcome<std::vector<std::int64_t>>& r) { on_committed(self, r); },
+      [=](committed_atom, result<std::vector<std::int64_t>>& r) { on_committed(self, r); },
       [=](flush_atom) {
         auto rp = self->make_response_promise();
         self->state.waiting_next.push_back(rp);

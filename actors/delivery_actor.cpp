@@ -1,5 +1,6 @@
 #include "actors/delivery_actor.hpp"
 
+#include "actors/exit_reason.hpp"
 #include "actors/messages.hpp"
 #include "net/log.hpp"
 #include "net/signer.hpp"
@@ -57,7 +58,7 @@ void fetch(delivery_actor* self) {
   st.more_available = false;
   caf::actor me = caf::actor_cast<caf::actor>(self);
   st.args.ctx->db->fetch_events(st.args.hook.id, st.fetched_through, st.args.ctx->fetch_batch,
-                                [me](outcome<std::vector<outbox_event>> result) {
+                                [me](result<std::vector<outbox_event>> result) {
                                   caf::anon_send(me, fetched_atom::value, std::move(result));
                                 });
 }
@@ -160,7 +161,7 @@ void park(delivery_actor* self, const std::string& error) {
   st.in_flight = true; // nothing else may go out until the park is durable
   caf::actor me = caf::actor_cast<caf::actor>(self);
   auto seq = head.seq;
-  st.args.ctx->db->park_dead_letter(std::move(req), [me, seq](outcome<bool> r) {
+  st.args.ctx->db->park_dead_letter(std::move(req), [me, seq](result<void> r) {
     caf::anon_send(me, parked_atom::value, seq, std::move(r));
   });
 }
@@ -210,15 +211,17 @@ caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
         if (!st.fetching && st.buffer.size() < refill_below)
           fetch(self);
       },
-      [=](fetched_atom, outcome<std::vector<outbox_event>>& result) {
+      [=](fetched_atom, result<std::vector<outbox_event>>& fetched) {
         auto& st = self->state;
         st.fetching = false;
-        if (!result.ok()) // the store failed us: crash, be restarted from the cursor
-          return self->quit(caf::make_error(caf::sec::runtime_error,
-                                            "fetching events: " + result.error->message));
-        auto full = result.value.size() >= static_cast<std::size_t>(st.args.ctx->fetch_batch);
+        // The store failed us: exit with its error; the partition actor decides by its
+        // class how soon to restart us from the durable cursor.
+        if (!fetched.ok())
+          return self->quit(exit_reason(with_context(fetched.error(), "fetching events")));
+        auto& events = fetched.value();
+        auto full = events.size() >= static_cast<std::size_t>(st.args.ctx->fetch_batch);
         st.more_available = st.more_available || full;
-        for (auto& ev : result.value) {
+        for (auto& ev : events) {
           if (ev.seq <= st.fetched_through)
             continue;
           st.fetched_through = ev.seq;
@@ -252,7 +255,7 @@ caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
           caf::actor me = caf::actor_cast<caf::actor>(self);
           st.args.ctx->db->disable_hook(
               st.args.hook.id, "subscriber answered 410 Gone",
-              [me](outcome<bool>) { caf::anon_send(me, stop_atom::value); });
+              [me](result<void> r) { caf::anon_send(me, disabled_atom::value, std::move(r)); });
           return;
         } else {
           on_failure(self, r);
@@ -261,16 +264,17 @@ caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
           return self->quit();
         try_send(self);
       },
-      [=](parked_atom, std::int64_t seq, outcome<bool>& r) {
+      [=](parked_atom, std::int64_t seq, result<void>& r) {
         auto& st = self->state;
         st.in_flight = false;
-        if (!r.ok())
-          return self->quit(caf::make_error(caf::sec::runtime_error,
-                                            "parking a dead letter: " + r.error->message));
-        if (!r.value) { // fenced: the partition has a new owner
-          st.args.ctx->metrics->fenced_writes().Increment();
+        if (!r.ok()) {
+          // Fenced (the partition has a new owner) or a store failure: the partition
+          // actor reads the class from the exit reason and drops the partition, or
+          // restarts us from the durable cursor.
+          if (r.error().code == errc::fenced)
+            st.args.ctx->metrics->fenced_writes().Increment();
           st.stopping = true;
-          return self->quit();
+          return self->quit(exit_reason(r.error()));
         }
         if (!st.buffer.empty() && st.buffer.front().seq == seq)
           st.buffer.pop_front();
@@ -280,6 +284,13 @@ caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
         if (st.stopping)
           return self->quit();
         try_send(self);
+      },
+      [=](disabled_atom, result<void>& r) {
+        // A failed disable exits with its error, so the partition actor applies its
+        // restart policy before the 410 is asked for again.
+        if (!r.ok())
+          return self->quit(exit_reason(with_context(r.error(), "disabling the hook")));
+        self->quit();
       },
       [=](spec_atom, hook_spec& spec) {
         auto& hook = self->state.args.hook;

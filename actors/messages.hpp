@@ -1,7 +1,7 @@
 #pragma once
 // The vocabulary actors speak. Atoms name the message; payload types are plain
 // runtime/ values, allowed as local-only (never serialized) message types.
-#include "actors/domain/outcome.hpp"
+#include "actors/domain/error.hpp"
 #include "actors/domain/types.hpp"
 #include "actors/ports/notification_source.hpp"
 #include "net/http_sender.hpp"
@@ -18,6 +18,7 @@ using fetched_atom = caf::atom_constant<caf::atom("fetched")>;
 using send_atom = caf::atom_constant<caf::atom("send")>;
 using http_done_atom = caf::atom_constant<caf::atom("httpdone")>;
 using parked_atom = caf::atom_constant<caf::atom("parked")>;
+using disabled_atom = caf::atom_constant<caf::atom("disabled")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using spec_atom = caf::atom_constant<caf::atom("spec")>;
 // cursor flusher
@@ -53,8 +54,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::lease_grant)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::cursor_update)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::net::http_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<courier::wakeup>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<std::vector<courier::outbox_event>>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<std::vector<courier::hook_spec>>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<std::vector<std::int64_t>>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<bool>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<courier::outbox_maintenance>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::result<std::vector<courier::outbox_event>>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::result<std::vector<courier::hook_spec>>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::result<std::vector<std::int64_t>>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::result<void>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::result<courier::outbox_maintenance>)

@@ -1,6 +1,7 @@
 #include "actors/node_supervisor.hpp"
 
 #include "actors/cursor_flusher.hpp"
+#include "actors/exit_reason.hpp"
 #include "actors/lease_keeper.hpp"
 #include "actors/messages.hpp"
 #include "actors/notification_listener.hpp"
@@ -65,6 +66,29 @@ void hand_over(supervisor_actor* self, int partition) {
   publish_partitions(self);
 }
 
+void revoke(supervisor_actor* self, int partition) {
+  auto& st = self->state;
+  auto it = st.partitions.find(partition);
+  if (it == st.partitions.end())
+    return;
+  if (it->second.actor) {
+    st.by_addr.erase(it->second.actor.address());
+    st.ctx->metrics->actors("partition").Decrement();
+    self->send(it->second.actor, revoke_atom::value);
+  }
+  st.partitions.erase(it);
+}
+
+// A write under the partition's current epoch was refused: another node owns it now.
+// Stop delivering for it at once and let the keeper release what is left of the lease.
+void drop_fenced(supervisor_actor* self, int partition) {
+  auto& st = self->state;
+  st.log->warn("partition {} is fenced by a newer lease; stopping its deliveries", partition);
+  revoke(self, partition);
+  self->send(st.keeper, released_atom::value, partition);
+  publish_partitions(self);
+}
+
 void on_partition_down(supervisor_actor* self, const caf::down_msg& dm) {
   auto& st = self->state;
   auto found = st.by_addr.find(dm.source);
@@ -80,26 +104,16 @@ void on_partition_down(supervisor_actor* self, const caf::down_msg& dm) {
   rp.actor = nullptr;
   if (rp.releasing)
     return hand_over(self, partition);
+  auto failure = failure_of(dm.reason);
+  if (failure.code == errc::fenced)
+    return drop_fenced(self, partition);
   // A crashed partition actor (its deliverers died with it): same lease, new actor.
   ++rp.crashes;
   st.ctx->metrics->actor_restarts("partition").Increment();
   auto backoff = std::chrono::milliseconds{100} * (1 << std::min(rp.crashes, 7));
-  st.log->warn("partition actor {} failed ({}); restarting in {} ms", partition,
-               caf::to_string(dm.reason), backoff.count());
+  st.log->warn("partition actor {} failed ({}); restarting in {} ms", partition, to_string(failure),
+               backoff.count());
   self->delayed_send(self, backoff, restart_atom::value, partition);
-}
-
-void revoke(supervisor_actor* self, int partition) {
-  auto& st = self->state;
-  auto it = st.partitions.find(partition);
-  if (it == st.partitions.end())
-    return;
-  if (it->second.actor) {
-    st.by_addr.erase(it->second.actor.address());
-    st.ctx->metrics->actors("partition").Decrement();
-    self->send(it->second.actor, revoke_atom::value);
-  }
-  st.partitions.erase(it);
 }
 
 } // namespace
@@ -172,11 +186,7 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
           auto it = st.partitions.find(partition);
           if (it == st.partitions.end() || it->second.lease.epoch != epoch)
             return;
-          st.log->warn("partition {} is fenced by a newer lease; stopping its deliveries",
-                       partition);
-          revoke(self, partition);
-          self->send(st.keeper, released_atom::value, partition);
-          publish_partitions(self);
+          drop_fenced(self, partition);
         },
         [=](wakeups_atom, std::vector<wakeup>& batch) {
           auto& st = self->state;
@@ -204,18 +214,21 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
           if (st.stopping)
             return;
           caf::actor me = caf::actor_cast<caf::actor>(self);
-          st.ctx->db->maintain_outbox([me](outcome<outbox_maintenance> r) {
+          st.ctx->db->maintain_outbox([me](result<outbox_maintenance> r) {
             caf::anon_send(me, maintain_atom::value, std::move(r));
           });
         },
-        [=](maintain_atom, outcome<outbox_maintenance>& r) {
+        [=](maintain_atom, result<outbox_maintenance>& r) {
           auto& st = self->state;
+          // Whatever the class, delivery must not stop for want of rotation: a failure
+          // is logged and tried again at the next interval (every node asks anyway).
           if (!r.ok())
-            st.log->warn("outbox maintenance failed ({}); trying again later", r.error->message);
-          else if (r.value.created > 0 || r.value.dropped > 0)
+            st.log->warn("outbox maintenance failed ({}); trying again later",
+                         to_string(r.error()));
+          else if (r.value().created > 0 || r.value().dropped > 0)
             st.log->info(
                 "outbox maintenance: {} partitions created ahead, {} delivered ones dropped",
-                r.value.created, r.value.dropped);
+                r.value().created, r.value().dropped);
           self->delayed_send(self, outbox_maintenance_interval, maintain_atom::value);
         },
         [=](drained_atom) {

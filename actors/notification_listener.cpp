@@ -1,5 +1,6 @@
 #include "actors/notification_listener.hpp"
 
+#include "actors/exit_reason.hpp"
 #include "actors/messages.hpp"
 #include "net/log.hpp"
 
@@ -39,40 +40,53 @@ void dedupe(std::vector<wakeup>& w) {
           w.end());
 }
 
+// The session's next batch of wake-ups: notifications that arrived within one wait
+// slice, plus the backlog scan when it is due. Opens the session first when needed.
+result<std::vector<wakeup>> listen(listener_state& st) {
+  if (!st.source->is_open()) {
+    auto opened = st.source->open();
+    if (!opened.ok())
+      return opened.error();
+    st.log->info("listening for notifications");
+    st.failures = 0;
+    st.next_scan = {}; // notifications may have been missed: scan now
+  }
+  auto batch = st.source->wait(wait_slice);
+  if (!batch.ok())
+    return batch;
+  st.ctx->metrics->notifications().Increment(static_cast<double>(batch.value().size()));
+  auto now = std::chrono::steady_clock::now();
+  if (now >= st.next_scan) {
+    auto backlog = st.source->backlog(st.partitions);
+    if (!backlog.ok())
+      return backlog;
+    batch.value().insert(batch.value().end(), backlog.value().begin(), backlog.value().end());
+    st.next_scan = now + st.ctx->cfg.poll_interval;
+  }
+  return batch;
+}
+
 void poll(listener_actor* self) {
   auto& st = self->state;
-  auto next = std::chrono::milliseconds{0};
-  try {
-    if (!st.source->is_open()) {
-      st.source->open();
-      st.log->info("listening for notifications");
-      st.failures = 0;
-      st.next_scan = {}; // notifications may have been missed: scan now
+  auto batch = listen(st);
+  if (batch.ok()) {
+    if (!batch.value().empty()) {
+      dedupe(batch.value());
+      self->send(st.supervisor, wakeups_atom::value, std::move(batch.value()));
     }
-    auto batch = st.source->wait(wait_slice);
-    st.ctx->metrics->notifications().Increment(static_cast<double>(batch.size()));
-    auto now = std::chrono::steady_clock::now();
-    if (now >= st.next_scan) {
-      auto backlog = st.source->backlog(st.partitions);
-      batch.insert(batch.end(), backlog.begin(), backlog.end());
-      st.next_scan = now + st.ctx->cfg.poll_interval;
-    }
-    if (!batch.empty()) {
-      dedupe(batch);
-      self->send(st.supervisor, wakeups_atom::value, std::move(batch));
-    }
-  } catch (const notification_error& e) {
-    ++st.failures;
-    next = std::min<std::chrono::milliseconds>(
-        std::chrono::milliseconds{100 << std::min(st.failures, 6)},
-        std::chrono::milliseconds{5000});
-    st.log->warn("notifications unavailable ({}); polling every {} ms until back", e.what(),
-                 st.ctx->cfg.poll_interval.count());
-  }
-  if (next.count() > 0)
-    self->delayed_send(self, next, poll_atom::value);
-  else
     self->send(self, poll_atom::value);
+    return;
+  }
+  // Without this session nothing wakes the deliverers: a failure that reconnecting
+  // cannot heal fails the listener, and with it (linked) the node.
+  if (batch.error().code != errc::retryable)
+    return self->quit(exit_reason(batch.error()));
+  ++st.failures;
+  auto next = std::min<std::chrono::milliseconds>(
+      std::chrono::milliseconds{100 << std::min(st.failures, 6)}, std::chrono::milliseconds{5000});
+  st.log->warn("notifications unavailable ({}); reconnecting in {} ms", batch.error().message,
+               next.count());
+  self->delayed_send(self, next, poll_atom::value);
 }
 
 } // namespace

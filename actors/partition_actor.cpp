@@ -1,6 +1,7 @@
 #include "actors/partition_actor.hpp"
 
 #include "actors/delivery_actor.hpp"
+#include "actors/exit_reason.hpp"
 #include "actors/messages.hpp"
 #include "net/log.hpp"
 
@@ -69,10 +70,9 @@ void load(partition_actor* self) {
   }
   st.loading = true;
   caf::actor me = caf::actor_cast<caf::actor>(self);
-  st.args.ctx->db->load_hooks(st.args.lease.partition,
-                              [me](outcome<std::vector<hook_spec>> result) {
-                                caf::anon_send(me, loaded_atom::value, std::move(result));
-                              });
+  st.args.ctx->db->load_hooks(st.args.lease.partition, [me](result<std::vector<hook_spec>> result) {
+    caf::anon_send(me, loaded_atom::value, std::move(result));
+  });
 }
 
 void start_or_wait(partition_actor* self, hook_entry& entry) {
@@ -135,6 +135,17 @@ void finish_release_if_idle(partition_actor* self) {
       .then([=](bool) { self->quit(); }, [=](caf::error&) { self->quit(); });
 }
 
+// Stops every deliverer at once (no grace: the lease is gone, no longer ours, or this
+// actor is failing and its deliverers must not outlive it) and exits with `reason`.
+void abandon(partition_actor* self, const caf::error& reason) {
+  auto& st = self->state;
+  st.fence->revoked = true;
+  for (auto& [id, entry] : st.hooks)
+    if (entry.deliverer)
+      self->send_exit(entry.deliverer, caf::exit_reason::kill);
+  self->quit(reason);
+}
+
 void on_deliverer_down(partition_actor* self, const caf::down_msg& dm) {
   auto& st = self->state;
   auto found = st.by_addr.find(dm.source);
@@ -161,7 +172,17 @@ void on_deliverer_down(partition_actor* self, const caf::down_msg& dm) {
     load(self);
     return;
   }
-  // A failure: restart with exponential backoff; quarantine when it keeps failing.
+  auto failure = failure_of(dm.reason);
+  if (failure.code == errc::fenced) {
+    // A write under our epoch was refused: another node owns the partition now. The
+    // node supervisor reads the same class from our exit and hands the lease back.
+    st.log->warn("partition {}: {}; stopping its deliveries", st.args.lease.partition,
+                 failure.message);
+    return abandon(self, dm.reason);
+  }
+  // A failure: restart with exponential backoff. Only failures of the hook's own
+  // (permanent: bad data, a bug) count towards quarantine; a retryable one (the store
+  // unreachable) is no fault of the hook and only waits for the backoff.
   auto now = steady::now();
   auto& ctx = *st.args.ctx;
   entry.restarts.push_back(now);
@@ -170,10 +191,10 @@ void on_deliverer_down(partition_actor* self, const caf::down_msg& dm) {
   auto failures = static_cast<int>(entry.restarts.size());
   ctx.metrics->actor_restarts("delivery").Increment();
   entry.restart_scheduled = true;
-  if (failures > ctx.max_restarts) {
+  if (failure.code == errc::permanent && failures > ctx.max_restarts) {
     auto until = unix_ms() + ctx.quarantine.count();
     auto reason =
-        "quarantined after " + std::to_string(failures) + " failures: " + caf::to_string(dm.reason);
+        "quarantined after " + std::to_string(failures) + " failures: " + to_string(failure);
     st.log->warn("hook {} {}; retrying in {} ms", hook_id, reason, ctx.quarantine.count());
     ctx.metrics->quarantined().Increment();
     entry.restarts.clear();
@@ -185,7 +206,7 @@ void on_deliverer_down(partition_actor* self, const caf::down_msg& dm) {
                                                          (1 << std::min(failures - 1, 10)),
                                                      std::chrono::milliseconds{10000});
   st.log->warn("delivery actor of hook {} failed ({}); restart {} in {} ms", hook_id,
-               caf::to_string(dm.reason), failures, backoff.count());
+               to_string(failure), failures, backoff.count());
   self->delayed_send(self, backoff, restart_atom::value, hook_id);
 }
 
@@ -216,18 +237,22 @@ caf::behavior partition_behavior(partition_actor* self, partition_args args) {
   self->attach_functor([fence = st.fence] { fence->revoked = true; });
   load(self);
   return {
-      [=](loaded_atom, outcome<std::vector<hook_spec>>& result) {
+      [=](loaded_atom, result<std::vector<hook_spec>>& loaded) {
         auto& st = self->state;
         st.loading = false;
         if (st.releasing)
           return;
-        if (!result.ok()) {
-          st.log->warn("partition {}: loading hooks failed: {}; retrying", st.args.lease.partition,
-                       result.error->message);
+        if (!loaded.ok()) {
+          auto failure = with_context(loaded.error(), "loading the partition's hooks");
+          // Anything but a transient failure will not heal by asking again: fail, and
+          // let the node supervisor restart this partition actor with its backoff.
+          if (failure.code != errc::retryable)
+            return abandon(self, exit_reason(failure));
+          st.log->warn("partition {}: {}; retrying", st.args.lease.partition, failure.message);
           self->delayed_send(self, std::chrono::seconds{1}, hooks_changed_atom::value);
           return;
         }
-        reconcile(self, result.value);
+        reconcile(self, loaded.value());
         if (st.reload_pending) {
           st.reload_pending = false;
           load(self);
@@ -266,14 +291,7 @@ caf::behavior partition_behavior(partition_actor* self, partition_args args) {
           if (entry.deliverer)
             self->send_exit(entry.deliverer, caf::exit_reason::kill);
       },
-      [=](revoke_atom) {
-        auto& st = self->state;
-        st.fence->revoked = true;
-        for (auto& [id, entry] : st.hooks)
-          if (entry.deliverer)
-            self->send_exit(entry.deliverer, caf::exit_reason::kill);
-        self->quit();
-      },
+      [=](revoke_atom) { abandon(self, caf::none); },
   };
 }
 

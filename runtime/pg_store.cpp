@@ -14,6 +14,12 @@ constexpr const char* fence_cte = R"(
   fence AS (SELECT partition FROM courier.leases
              WHERE partition = $1 AND epoch = $2 AND node_id = $3 FOR SHARE))";
 
+error fenced(const char* what, const cursor_update& at) {
+  return {errc::fenced, std::string{what} + " refused: partition " + std::to_string(at.partition) +
+                            " is no longer leased to this node under epoch " +
+                            std::to_string(at.epoch)};
+}
+
 } // namespace
 
 pg_store::pg_store(std::shared_ptr<pg_pool> pool, std::string node_id)
@@ -120,9 +126,9 @@ void pg_store::commit_cursors(std::vector<cursor_update> updates,
       std::move(done));
 }
 
-void pg_store::park_dead_letter(dead_letter_request req, callback<bool> done) {
-  pool_->run<bool>(
-      [req = std::move(req), node = node_id_](pqxx::connection& conn) {
+void pg_store::park_dead_letter(dead_letter_request req, callback<void> done) {
+  pool_->run<void>(
+      [req = std::move(req), node = node_id_](pqxx::connection& conn) -> result<void> {
         pqxx::work tx{conn};
         auto rows = tx.exec_params(std::string{"WITH"} + fence_cte + R"(,
            parked AS (
@@ -141,36 +147,42 @@ void pg_store::park_dead_letter(dead_letter_request req, callback<bool> done) {
                                    req.at.partition, req.at.epoch, node, req.at.hook_id, req.at.seq,
                                    req.attempts, req.error);
         tx.commit();
-        return !rows.empty();
+        if (rows.empty())
+          return fenced("parking a dead letter", req.at);
+        return {};
       },
       std::move(done));
 }
 
-void pg_store::record_failure(failure_report report, callback<bool> done) {
-  pool_->run<bool>(
-      [report = std::move(report), node = node_id_](pqxx::connection& conn) {
+void pg_store::record_failure(failure_report report, callback<void> done) {
+  pool_->run<void>(
+      [report = std::move(report), node = node_id_](pqxx::connection& conn) -> result<void> {
         pqxx::nontransaction tx{conn};
-        auto rows = tx.exec_params(std::string{"WITH"} + fence_cte + R"(
-           UPDATE courier.cursors
-              SET head_attempts = $6, last_error = $7, last_error_at = now()
-            WHERE hook_id = $4 AND delivered_seq = $5 - 1 AND EXISTS (SELECT 1 FROM fence)
-           RETURNING 1)",
+        // A cursor already past the event is no failure: there is nothing left to record.
+        auto rows = tx.exec_params(std::string{"WITH"} + fence_cte + R"(,
+           recorded AS (
+             UPDATE courier.cursors
+                SET head_attempts = $6, last_error = $7, last_error_at = now()
+              WHERE hook_id = $4 AND delivered_seq = $5 - 1 AND EXISTS (SELECT 1 FROM fence))
+           SELECT EXISTS (SELECT 1 FROM fence))",
                                    report.at.partition, report.at.epoch, node, report.at.hook_id,
                                    report.at.seq, report.attempts, report.error);
-        return !rows.empty();
+        if (!rows[0][0].as<bool>())
+          return fenced("recording a delivery failure", report.at);
+        return {};
       },
       std::move(done));
 }
 
-void pg_store::disable_hook(std::int64_t hook_id, std::string reason, callback<bool> done) {
-  pool_->run<bool>(
-      [hook_id, reason = std::move(reason)](pqxx::connection& conn) {
+void pg_store::disable_hook(std::int64_t hook_id, std::string reason, callback<void> done) {
+  pool_->run<void>(
+      [hook_id, reason = std::move(reason)](pqxx::connection& conn) -> result<void> {
         pqxx::nontransaction tx{conn};
-        auto rows = tx.exec_params(
+        tx.exec_params(
             R"(UPDATE courier.hooks SET state = 'disabled', disabled_reason = $2, updated_at = now()
-            WHERE id = $1 AND state <> 'disabled' RETURNING 1)",
+            WHERE id = $1 AND state <> 'disabled')",
             hook_id, reason);
-        return !rows.empty();
+        return {};
       },
       std::move(done));
 }
@@ -191,19 +203,19 @@ void pg_store::maintain_outbox(callback<outbox_maintenance> done) {
 }
 
 void pg_store::set_quarantine(std::int64_t hook_id, std::int64_t until_ms, std::string reason,
-                              callback<bool> done) {
-  pool_->run<bool>(
-      [=, reason = std::move(reason)](pqxx::connection& conn) {
+                              callback<void> done) {
+  pool_->run<void>(
+      [=, reason = std::move(reason)](pqxx::connection& conn) -> result<void> {
         pqxx::nontransaction tx{conn};
-        auto rows = tx.exec_params(
+        tx.exec_params(
             R"(UPDATE courier.cursors
               SET quarantined_until = CASE WHEN $2::bigint = 0 THEN NULL
                                            ELSE to_timestamp($2::bigint / 1000.0) END,
                   last_error = coalesce(nullif($3, ''), last_error),
                   last_error_at = CASE WHEN $3 = '' THEN last_error_at ELSE now() END
-            WHERE hook_id = $1 RETURNING 1)",
+            WHERE hook_id = $1)",
             hook_id, until_ms, reason);
-        return !rows.empty();
+        return {};
       },
       std::move(done));
 }

@@ -18,12 +18,12 @@ public:
                     callback<std::vector<outbox_event>> done) override;
   void commit_cursors(std::vector<cursor_update> updates,
                       callback<std::vector<std::int64_t>> done) override;
-  void park_dead_letter(dead_letter_request req, callback<bool> done) override;
-  void record_failure(failure_report report, callback<bool> done) override;
-  void disable_hook(std::int64_t hook_id, std::string reason, callback<bool> done) override;
+  void park_dead_letter(dead_letter_request req, callback<void> done) override;
+  void record_failure(failure_report report, callback<void> done) override;
+  void disable_hook(std::int64_t hook_id, std::string reason, callback<void> done) override;
   void maintain_outbox(callback<outbox_maintenance> done) override;
   void set_quarantine(std::int64_t hook_id, std::int64_t until_ms, std::string reason,
-                      callback<bool> done) override;
+                      callback<void> done) override;
 
 private:
   std::shared_ptr<pg_pool> pool_;

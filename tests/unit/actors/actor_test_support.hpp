@@ -38,93 +38,98 @@ struct fetch_call {
 // flag is set, keeps the callback until the test calls release_*().
 class fake_store final : public store {
 public:
+  // Hooks served by load_hooks, per partition.
+  std::map<int, std::vector<hook_spec>> hooks;
+  std::optional<error> load_error; // the next load fails with it (once)
+  int loads = 0;
+
   // Streams served by fetch_events, per hook, in seq order.
   std::map<std::int64_t, std::vector<outbox_event>> events;
-  std::optional<store_error> fetch_error; // when set, every fetch fails with it
+  std::optional<error> fetch_error; // when set, every fetch fails with it
   bool hold_fetches = false;
   std::vector<fetch_call> fetches;
   std::deque<std::function<void()>> held_fetches;
 
   std::vector<std::vector<cursor_update>> commits;
-  std::vector<std::int64_t> reject_hooks;  // returned as fenced by commit_cursors
-  std::optional<store_error> commit_error; // the next commit fails with it (once)
+  std::vector<std::int64_t> reject_hooks; // returned as fenced by commit_cursors
+  std::optional<error> commit_error;      // the next commit fails with it (once)
   bool hold_commits = false;
   std::deque<std::function<void()>> held_commits;
 
   std::vector<dead_letter_request> parked;
-  outcome<bool> park_result = outcome<bool>::success(true);
+  result<void> park_result;
   bool hold_parks = false;
   std::deque<std::function<void()>> held_parks;
 
   std::vector<failure_report> failures;
 
   std::vector<std::pair<std::int64_t, std::string>> disabled;
+  result<void> disable_result;
   bool hold_disables = false;
   std::deque<std::function<void()>> held_disables;
 
   std::vector<std::int64_t> quarantines;
 
-  void load_hooks(int, callback<std::vector<hook_spec>> done) override {
-    done(outcome<std::vector<hook_spec>>::success({}));
+  void load_hooks(int partition, callback<std::vector<hook_spec>> done) override {
+    ++loads;
+    if (load_error) {
+      auto failure = *load_error;
+      load_error.reset();
+      return done(failure);
+    }
+    done(hooks[partition]);
   }
 
   void fetch_events(std::int64_t hook_id, std::int64_t after_seq, int limit,
                     callback<std::vector<outbox_event>> done) override {
     fetches.push_back({hook_id, after_seq, limit});
-    outcome<std::vector<outbox_event>> result;
-    if (fetch_error) {
-      result = outcome<std::vector<outbox_event>>::failure(*fetch_error);
-    } else {
-      std::vector<outbox_event> out;
-      for (const auto& ev : events[hook_id])
-        if (ev.seq > after_seq && static_cast<int>(out.size()) < limit)
-          out.push_back(ev);
-      result = outcome<std::vector<outbox_event>>::success(std::move(out));
-    }
-    answer(hold_fetches, held_fetches, std::move(done), std::move(result));
+    if (fetch_error)
+      return answer<std::vector<outbox_event>>(hold_fetches, held_fetches, std::move(done),
+                                               *fetch_error);
+    std::vector<outbox_event> out;
+    for (const auto& ev : events[hook_id])
+      if (ev.seq > after_seq && static_cast<int>(out.size()) < limit)
+        out.push_back(ev);
+    answer<std::vector<outbox_event>>(hold_fetches, held_fetches, std::move(done), std::move(out));
   }
 
   void commit_cursors(std::vector<cursor_update> updates,
                       callback<std::vector<std::int64_t>> done) override {
-    outcome<std::vector<std::int64_t>> result;
-    if (commit_error) {
-      result = outcome<std::vector<std::int64_t>>::failure(*commit_error);
-      commit_error.reset();
-    } else {
-      std::vector<std::int64_t> rejected;
-      for (const auto& u : updates)
-        if (std::count(reject_hooks.begin(), reject_hooks.end(), u.hook_id) > 0)
-          rejected.push_back(u.hook_id);
-      result = outcome<std::vector<std::int64_t>>::success(std::move(rejected));
-    }
+    std::vector<std::int64_t> rejected;
+    for (const auto& u : updates)
+      if (std::count(reject_hooks.begin(), reject_hooks.end(), u.hook_id) > 0)
+        rejected.push_back(u.hook_id);
     commits.push_back(std::move(updates));
-    answer(hold_commits, held_commits, std::move(done), std::move(result));
+    result<std::vector<std::int64_t>> outcome = std::move(rejected);
+    if (commit_error) {
+      outcome = *commit_error;
+      commit_error.reset();
+    }
+    answer(hold_commits, held_commits, std::move(done), std::move(outcome));
   }
 
-  void park_dead_letter(dead_letter_request req, callback<bool> done) override {
+  void park_dead_letter(dead_letter_request req, callback<void> done) override {
     parked.push_back(std::move(req));
     answer(hold_parks, held_parks, std::move(done), park_result);
   }
 
-  void record_failure(failure_report report, callback<bool> done) override {
+  void record_failure(failure_report report, callback<void> done) override {
     failures.push_back(std::move(report));
-    done(outcome<bool>::success(true));
+    done({});
   }
 
-  void disable_hook(std::int64_t hook_id, std::string reason, callback<bool> done) override {
+  void disable_hook(std::int64_t hook_id, std::string reason, callback<void> done) override {
     disabled.emplace_back(hook_id, std::move(reason));
-    answer(hold_disables, held_disables, std::move(done), outcome<bool>::success(true));
+    answer(hold_disables, held_disables, std::move(done), disable_result);
   }
 
   void set_quarantine(std::int64_t hook_id, std::int64_t, std::string,
-                      callback<bool> done) override {
+                      callback<void> done) override {
     quarantines.push_back(hook_id);
-    done(outcome<bool>::success(true));
+    done({});
   }
 
-  void maintain_outbox(callback<outbox_maintenance> done) override {
-    done(outcome<outbox_maintenance>::success({}));
-  }
+  void maintain_outbox(callback<outbox_maintenance> done) override { done(outbox_maintenance{}); }
 
   static void release(std::deque<std::function<void()>>& held) {
     ASSERT_FALSE(held.empty()) << "no held store callback to release";
@@ -144,13 +149,13 @@ public:
 private:
   template <class T>
   static void answer(bool hold, std::deque<std::function<void()>>& held, callback<T> done,
-                     outcome<T> result) {
+                     result<T> outcome) {
     if (hold)
-      held.push_back([done = std::move(done), result = std::move(result)]() mutable {
-        done(std::move(result));
+      held.push_back([done = std::move(done), outcome = std::move(outcome)]() mutable {
+        done(std::move(outcome));
       });
     else
-      done(std::move(result));
+      done(std::move(outcome));
   }
 };
 

@@ -3,6 +3,7 @@
 #include "actors/cursor_flusher.hpp"
 
 #include "actor_test_support.hpp"
+#include "actors/exit_reason.hpp"
 
 #include <gtest/gtest.h>
 
@@ -226,7 +227,7 @@ TEST_F(cursor_flusher_test, every_waiting_flush_is_answered) {
 }
 
 TEST_F(cursor_flusher_test, failed_write_is_retried_with_the_same_progress) {
-  db->commit_error = store_error{store_errc::retryable, "connection lost"};
+  db->commit_error = error{errc::retryable, "connection lost"};
   advance_to(at(1, 5));
   advance_to(at(2, 8));
   fire_timer();
@@ -239,7 +240,7 @@ TEST_F(cursor_flusher_test, failed_write_is_retried_with_the_same_progress) {
 }
 
 TEST_F(cursor_flusher_test, newer_progress_wins_over_a_failed_batch) {
-  db->commit_error = store_error{store_errc::retryable, "connection lost"};
+  db->commit_error = error{errc::retryable, "connection lost"};
   db->hold_commits = true;
   advance_to(at(1, 5));
   fire_timer();
@@ -255,7 +256,7 @@ TEST_F(cursor_flusher_test, newer_progress_wins_over_a_failed_batch) {
 }
 
 TEST_F(cursor_flusher_test, flush_waiting_on_a_failed_write_is_answered_after_the_retry) {
-  db->commit_error = store_error{store_errc::retryable, "connection lost"};
+  db->commit_error = error{errc::retryable, "connection lost"};
   advance_to(at(1, 5));
   auto answer = request_flush();
   ASSERT_EQ(db->commits.size(), 1u);
@@ -263,6 +264,31 @@ TEST_F(cursor_flusher_test, flush_waiting_on_a_failed_write_is_answered_after_th
   ASSERT_TRUE(fire_timer()); // the retry tick
   ASSERT_EQ(db->commits.size(), 2u);
   EXPECT_EQ(answer->state, 1);
+}
+
+TEST_F(cursor_flusher_test, a_permanent_write_failure_fails_the_flusher) {
+  // Watched from outside: the node supervisor is linked in production.
+  auto box = std::make_shared<inbox>();
+  auto watcher = sys.spawn(
+      [](caf::event_based_actor* self, std::shared_ptr<inbox> box,
+         caf::actor target) -> caf::behavior {
+        self->set_down_handler([box](caf::down_msg& dm) { box->downs.push_back(dm); });
+        self->monitor(target);
+        return {[](int) {
+        }};
+      },
+      box, flusher);
+  to_kill.push_back(watcher);
+  run();
+  db->commit_error = error{errc::permanent, "column \"delivered_seq\" does not exist"};
+  advance_to(at(1, 5));
+  auto answer = request_flush();
+  ASSERT_EQ(box->downs.size(), 1u);
+  auto failure = failure_of(box->downs.front().reason);
+  EXPECT_EQ(failure.code, errc::permanent);
+  EXPECT_NE(failure.message.find("delivered_seq"), std::string::npos) << failure.message;
+  EXPECT_EQ(answer->state, 3); // the waiting flush learns it failed
+  EXPECT_EQ(db->commits.size(), 1u);
 }
 
 TEST_F(cursor_flusher_test, rejected_hooks_report_their_partition_as_fenced) {

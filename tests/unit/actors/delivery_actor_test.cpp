@@ -4,6 +4,7 @@
 #include "actors/delivery_actor.hpp"
 
 #include "actor_test_support.hpp"
+#include "actors/exit_reason.hpp"
 #include "net/signer.hpp"
 #include "tests/support/signature.hpp"
 
@@ -93,6 +94,9 @@ protected:
   }
 
   bool stopped() const { return !parent_box->downs.empty(); }
+
+  // The class and message of the error the actor exited with.
+  error exit_error() const { return failure_of(parent_box->downs.front().reason); }
 
   const net::http_request& last_request() const { return http->requests.back(); }
 
@@ -453,6 +457,20 @@ TEST_F(delivery_actor_test, gone_disables_the_hook_then_stops) {
   EXPECT_EQ(http->requests.size(), 1u);
 }
 
+TEST_F(delivery_actor_test, gone_with_a_failed_disable_exits_with_that_error) {
+  db->disable_result = error{errc::retryable, "connection lost"};
+  add_events(1, 3);
+  start();
+  answer(410);
+  ASSERT_EQ(db->disabled.size(), 1u);
+  ASSERT_TRUE(stopped());
+  // Not a normal exit: the partition actor must not restart us before its backoff.
+  EXPECT_EQ(exit_error().code, errc::retryable);
+  EXPECT_NE(exit_error().message.find("connection lost"), std::string::npos)
+      << exit_error().message;
+  EXPECT_EQ(http->requests.size(), 1u);
+}
+
 TEST_F(delivery_actor_test, gone_sends_nothing_more_even_when_woken) {
   db->hold_disables = true;
   add_events(1, 3);
@@ -521,31 +539,31 @@ TEST_F(delivery_actor_test, dead_letter_counts_attempts_made_before_a_restart) {
   EXPECT_EQ(last("courier-seq"), "2");
 }
 
-TEST_F(delivery_actor_test, fenced_park_stops_the_actor_quietly) {
+TEST_F(delivery_actor_test, fenced_park_exits_as_fenced) {
   config.poison = config::poison_policy::dead_letter;
   config.max_attempts = 1;
-  db->park_result = outcome<bool>::success(false);
+  db->park_result = error{errc::fenced, "partition moved on"};
   add_events(1, 2);
   start();
   answer(500);
   ASSERT_EQ(db->parked.size(), 1u);
   ASSERT_TRUE(stopped());
-  EXPECT_FALSE(parent_box->downs.front().reason);
+  // The partition actor reads the class and drops the partition.
+  EXPECT_EQ(exit_error().code, errc::fenced) << exit_error().message;
   EXPECT_EQ(http->requests.size(), 1u);
 }
 
-TEST_F(delivery_actor_test, failed_park_exits_with_an_error) {
+TEST_F(delivery_actor_test, failed_park_exits_with_its_error) {
   config.poison = config::poison_policy::dead_letter;
   config.max_attempts = 1;
-  db->park_result = outcome<bool>::failure({store_errc::retryable, "connection lost"});
+  db->park_result = error{errc::retryable, "connection lost"};
   add_events(1, 2);
   start();
   answer(500);
   ASSERT_TRUE(stopped());
-  const auto& reason = parent_box->downs.front().reason;
-  EXPECT_TRUE(reason);
-  EXPECT_NE(caf::to_string(reason).find("connection lost"), std::string::npos)
-      << caf::to_string(reason);
+  EXPECT_EQ(exit_error().code, errc::retryable);
+  EXPECT_NE(exit_error().message.find("connection lost"), std::string::npos)
+      << exit_error().message;
   EXPECT_EQ(http->requests.size(), 1u);
 }
 
@@ -625,16 +643,14 @@ TEST_F(delivery_actor_test, may_send_follows_the_fence) {
 
 // -- (g) store failures ------------------------------------------------------------------
 
-TEST_F(delivery_actor_test, fetch_error_exits_with_an_error) {
-  db->fetch_error = store_error{store_errc::retryable, "connection refused"};
+TEST_F(delivery_actor_test, fetch_error_exits_with_its_class) {
+  db->fetch_error = error{errc::retryable, "connection refused"};
   add_events(1, 1);
   start();
   ASSERT_TRUE(stopped());
-  const auto& reason = parent_box->downs.front().reason;
-  EXPECT_TRUE(reason);
-  EXPECT_EQ(reason, caf::sec::runtime_error);
-  EXPECT_NE(caf::to_string(reason).find("connection refused"), std::string::npos)
-      << caf::to_string(reason);
+  EXPECT_EQ(exit_error().code, errc::retryable);
+  EXPECT_NE(exit_error().message.find("connection refused"), std::string::npos)
+      << exit_error().message;
   EXPECT_TRUE(http->requests.empty());
 }
 
@@ -643,19 +659,19 @@ TEST_F(delivery_actor_test, a_later_fetch_error_also_exits) {
   start();
   answer(200);
   ASSERT_FALSE(stopped());
-  db->fetch_error = store_error{store_errc::permanent, "relation does not exist"};
+  db->fetch_error = error{errc::permanent, "relation does not exist"};
   caf::anon_send(deliverer, wake_atom::value); // the next fetch fails
   run();
   ASSERT_TRUE(stopped());
-  EXPECT_TRUE(parent_box->downs.front().reason);
+  EXPECT_EQ(exit_error().code, errc::permanent);
 }
 
-TEST_F(delivery_actor_test, hook_without_a_usable_secret_fails) {
+TEST_F(delivery_actor_test, hook_without_a_usable_secret_fails_as_permanent) {
   hook.secrets = {"whsec_!!!not-base64!!!"};
   add_events(1, 1);
   start();
   ASSERT_TRUE(stopped());
-  EXPECT_TRUE(parent_box->downs.front().reason);
+  EXPECT_EQ(exit_error().code, errc::permanent) << exit_error().message;
   EXPECT_TRUE(http->requests.empty());
 }
 
