@@ -2,8 +2,8 @@
 
 #include "actors/exit_reason.hpp"
 #include "actors/messages.hpp"
+#include "actors/webhook/attempt.hpp"
 #include "net/log.hpp"
-#include "net/signer.hpp"
 
 #include <deque>
 #include <random>
@@ -30,6 +30,7 @@ struct delivery_state {
   static inline const char* name = "courier.delivery";
 
   delivery_args args;
+  webhook::attempt_settings attempt;
   hook_metrics metrics;
   std::shared_ptr<spdlog::logger> log;
   std::deque<outbox_event> buffer;
@@ -63,31 +64,6 @@ void fetch(delivery_actor* self) {
                                 });
 }
 
-net::http_request build_request(delivery_state& st, const outbox_event& ev) {
-  const auto& hook = st.args.hook;
-  auto msg_id = "msg_" + std::to_string(ev.event_id) + "_" + std::to_string(hook.id);
-  auto ts = unix_ms() / 1000;
-  auto signature = net::signature_header(hook.secrets, msg_id, ts, ev.body);
-  if (signature.empty()) // a bad secret is bad data: fail, let the supervisor decide
-    throw std::runtime_error("hook " + std::to_string(hook.id) + " has no usable secret");
-  net::http_request req;
-  req.url = hook.url;
-  req.body = ev.body;
-  req.timeout = st.args.ctx->cfg.http_timeout;
-  req.headers = {{"content-type", "application/json"},
-                 {"webhook-id", std::move(msg_id)},
-                 {"webhook-timestamp", std::to_string(ts)},
-                 {"webhook-signature", std::move(signature)},
-                 {"courier-seq", std::to_string(ev.seq)},
-                 {"courier-attempt", std::to_string(st.head_attempts + 1)},
-                 {"user-agent", st.args.ctx->user_agent}};
-  auto fence = st.args.fence;
-  req.may_send = [fence] {
-    return fence->open();
-  };
-  return req;
-}
-
 void schedule_send(delivery_actor* self, std::chrono::milliseconds delay) {
   auto& st = self->state;
   st.retry_scheduled = true;
@@ -108,7 +84,14 @@ void try_send(delivery_actor* self) {
     return;
   }
   const auto& head = st.buffer.front();
-  auto req = build_request(st, head);
+  auto built = webhook::build_request(st.args.hook, head, st.head_attempts + 1, unix_ms() / 1000,
+                                      st.attempt);
+  if (!built.ok()) // bad data: fail, the partition actor restarts or quarantines us
+    return self->quit(exit_reason(built.error()));
+  auto req = std::move(built.value());
+  req.may_send = [fence = st.args.fence] {
+    return fence->open();
+  };
   st.in_flight = true;
   caf::actor me = caf::actor_cast<caf::actor>(self);
   auto seq = head.seq;
@@ -119,22 +102,6 @@ void try_send(delivery_actor* self) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     caf::anon_send(me, http_done_atom::value, seq, std::move(r));
   });
-}
-
-std::string describe_failure(const net::http_result& r) {
-  if (r.failure == net::http_failure::none) {
-    auto text = "HTTP " + std::to_string(r.status);
-    if (!r.body_excerpt.empty()) {
-      // One line for logs and hook_status, whatever the subscriber sent.
-      auto excerpt = r.body_excerpt.substr(0, 200);
-      for (auto& c : excerpt)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-          c = ' ';
-      text += ": " + excerpt;
-    }
-    return text;
-  }
-  return std::string{net::to_string(r.failure)} + ": " + r.error;
 }
 
 void on_success(delivery_actor* self) {
@@ -166,23 +133,20 @@ void park(delivery_actor* self, const std::string& error) {
   });
 }
 
-void on_failure(delivery_actor* self, const net::http_result& r) {
+void on_failure(delivery_actor* self, const webhook::answer& a) {
   auto& st = self->state;
   const auto& cfg = st.args.ctx->cfg;
   ++st.head_attempts;
   st.metrics.failed->Increment();
   st.metrics.head_attempts->Set(st.head_attempts);
-  auto error = describe_failure(r);
+  const auto& error = a.description;
   auto seq = st.buffer.front().seq;
   if (cfg.poison == config::poison_policy::dead_letter && st.head_attempts >= cfg.max_attempts) {
     park(self, error);
     return;
   }
-  std::optional<std::chrono::milliseconds> retry_after;
-  if (r.retry_after)
-    retry_after = parse_retry_after(*r.retry_after, std::chrono::system_clock::now());
   std::uniform_real_distribution<double> unit{0.0, 1.0};
-  auto delay = st.args.ctx->retry.next_delay(st.head_attempts, retry_after, unit(st.rng));
+  auto delay = st.args.ctx->retry.next_delay(st.head_attempts, a.retry_after, unit(st.rng));
   // Logged and recorded on attempts 1, 2, 4, 8...: visible without flooding.
   if (is_power_of_two(st.head_attempts)) {
     st.log->warn("hook {} blocked on seq {}: attempt {} failed ({}); next try in {} ms",
@@ -197,6 +161,7 @@ caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
   auto& st = self->state;
   self->set_exception_handler(exception_to_error);
   st.log = net::logger("dispatch");
+  st.attempt = {args.ctx->user_agent, args.ctx->cfg.http_timeout};
   st.metrics = args.ctx->metrics->for_hook(args.hook.id);
   st.fetched_through = args.hook.delivered_seq;
   st.head_attempts = args.hook.head_attempts;
@@ -240,14 +205,16 @@ caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
         st.in_flight = false;
         if (st.buffer.empty() || st.buffer.front().seq != seq)
           return; // cannot happen: one request at a time; ignore defensively
-        if (r.failure == net::http_failure::fenced || r.failure == net::http_failure::shutdown) {
+        auto a = webhook::classify(r, std::chrono::system_clock::now());
+        switch (a.kind) {
+        case webhook::verdict::not_sent:
           if (st.stopping)
             return self->quit();
-          return schedule_send(self, std::chrono::milliseconds{100}); // not an attempt
-        }
-        if (r.failure == net::http_failure::none && r.status >= 200 && r.status < 300) {
+          return schedule_send(self, std::chrono::milliseconds{100}); // hold the head
+        case webhook::verdict::delivered:
           on_success(self);
-        } else if (r.failure == net::http_failure::none && r.status == 410) {
+          break;
+        case webhook::verdict::gone: {
           st.log->warn("hook {} answered 410 Gone: disabling it", st.args.hook.id);
           // Stop only once the hook is durably disabled, so the partition actor,
           // reloading after we exit, cannot see it active and start us again.
@@ -257,8 +224,11 @@ caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
               st.args.hook.id, "subscriber answered 410 Gone",
               [me](result<void> r) { caf::anon_send(me, disabled_atom::value, std::move(r)); });
           return;
-        } else {
-          on_failure(self, r);
+        }
+        case webhook::verdict::retry_after:
+        case webhook::verdict::retryable:
+          on_failure(self, a);
+          break;
         }
         if (st.stopping)
           return self->quit();

@@ -1,8 +1,10 @@
 #pragma once
 // One ordered delivery actor per active hook: it owns the hook's head-of-stream,
 // sends exactly one event at a time (so the subscriber sees seqs in order), retries
-// the head on the policy's schedule and reports progress to the cursor flusher.
-// Spawned, monitored and restarted by its partition actor.
+// the head on the policy's schedule and reports progress to the cursor flusher. What
+// an attempt sends and what its answer means is actors/webhook/attempt.hpp; this actor
+// keeps the order and the state machine. Spawned, monitored and restarted by its
+// partition actor, which reads the class of the error it exits with.
 #include "actors/node_context.hpp"
 
 #include <caf/fwd.hpp>

@@ -51,6 +51,7 @@ struct behaviour {
   int delay_ms = 0;       // wait before answering (2xx and fixed_status answers)
   int hang_ms = 3000;     // the fail_ratio hang: longer than the sender's http_timeout_ms
   int retry_after_s = -1; // >= 0: a Retry-After header on every non-2xx answer
+  std::string failure_body = "failure\n"; // the body of every non-2xx answer (any bytes)
 };
 
 // Seq `seq` was answered 2xx for the first time while `missing` (the lowest seq not yet

@@ -174,7 +174,7 @@ private:
     if (!is_2xx(answer_.status) && answer_.retry_after_s >= 0) {
       res_.set(http::field::retry_after, std::to_string(answer_.retry_after_s));
     }
-    res_.body() = is_2xx(answer_.status) ? "ok\n" : "failure\n";
+    res_.body() = is_2xx(answer_.status) ? "ok\n" : answer_.failure_body;
     res_.keep_alive(keep_alive_);
     res_.prepare_payload();
     http::async_write(stream_, res_,

@@ -19,6 +19,7 @@ planned_answer subscriber_state::plan(const std::string& path) {
   planned_answer answer;
   answer.delay_ms = b.delay_ms;
   answer.retry_after_s = b.retry_after_s;
+  answer.failure_body = b.failure_body;
   if (b.fixed_status != 0) {
     answer.status = b.fixed_status;
   } else if (b.hang) {

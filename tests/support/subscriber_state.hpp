@@ -24,6 +24,7 @@ struct planned_answer {
   int delay_ms = 0;
   int hang_ms = 0;
   int retry_after_s = -1;
+  std::string failure_body;
 };
 
 // "/x" stays as is; a bare name becomes "/h/<name>".
