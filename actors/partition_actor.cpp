@@ -46,7 +46,7 @@ std::int64_t unix_ms() {
 }
 
 bool should_run(const hook_spec& h) {
-  return h.state == "active" && h.quarantined_until_ms <= unix_ms();
+  return h.state == hook_state::active && h.quarantined_until_ms <= unix_ms();
 }
 
 void start_deliverer(partition_actor* self, hook_entry& entry) {
@@ -78,7 +78,7 @@ void load(partition_actor* self) {
 void start_or_wait(partition_actor* self, hook_entry& entry) {
   if (should_run(entry.spec)) {
     start_deliverer(self, entry);
-  } else if (entry.spec.state == "active") { // quarantined: come back when it ends
+  } else if (entry.spec.state == hook_state::active) { // quarantined: come back when it ends
     entry.restart_scheduled = true;
     auto wait = std::chrono::milliseconds{entry.spec.quarantined_until_ms - unix_ms()};
     self->delayed_send(self, wait, restart_atom::value, entry.spec.id);
@@ -102,7 +102,7 @@ void reconcile(partition_actor* self, std::vector<hook_spec>& specs) {
         it = st.hooks.erase(it);
         continue;
       }
-    } else if (found->second.state != "active") { // paused or disabled
+    } else if (found->second.state != hook_state::active) { // paused or disabled
       stop_deliverer(self, entry);
       entry.spec = std::move(found->second);
     } else if (entry.deliverer) { // running: follow URL and secret changes
@@ -166,7 +166,7 @@ void on_deliverer_down(partition_actor* self, const caf::down_msg& dm) {
     st.hooks.erase(it);
     return;
   }
-  if (entry.spec.state != "active")
+  if (entry.spec.state != hook_state::active)
     return;
   if (!dm.reason) { // it stopped itself after disabling the hook (410 Gone)
     load(self);
@@ -217,7 +217,7 @@ void restart(partition_actor* self, std::int64_t hook_id) {
     return;
   auto& entry = it->second;
   entry.restart_scheduled = false;
-  if (entry.deliverer || entry.spec.state != "active")
+  if (entry.deliverer || entry.spec.state != hook_state::active)
     return;
   if (entry.spec.quarantined_until_ms > 0) {
     entry.spec.quarantined_until_ms = 0;

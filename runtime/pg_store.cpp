@@ -4,6 +4,8 @@
 
 #include <pqxx/pqxx>
 
+#include <stdexcept>
+
 namespace courier {
 
 namespace {
@@ -43,7 +45,12 @@ void pg_store::load_hooks(int partition, callback<std::vector<hook_spec>> done) 
           h.partition = partition;
           h.url = row[1].as<std::string>();
           h.secrets = parse_text_array(row[2].as<std::string>());
-          h.state = row[3].as<std::string>();
+          auto state = row[3].as<std::string>();
+          auto known = hook_state_from_string(state);
+          if (!known) // the table's CHECK allows no other: a schema this node does not know
+            throw std::runtime_error("hook " + std::to_string(h.id) + " has unknown state '" +
+                                     state + "'");
+          h.state = *known;
           h.delivered_seq = row[4].as<std::int64_t>();
           h.head_attempts = row[5].as<int>();
           h.quarantined_until_ms = row[6].as<std::int64_t>();

@@ -4,17 +4,29 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace courier {
+
+// What a hook's owner wants (courier.hooks.state); quarantine is the node's own matter.
+enum class hook_state {
+  active,   // delivered
+  paused,   // kept, not delivered until resumed
+  disabled, // the subscriber answered 410 Gone (or an operator disabled it)
+};
+
+// The store's spelling ('active', 'paused', 'disabled'); used at the store edge only.
+const char* to_string(hook_state s);
+std::optional<hook_state> hook_state_from_string(std::string_view text);
 
 // A hook as a partition actor needs it to run (and restart) its delivery actor.
 struct hook_spec {
   std::int64_t id = 0;
   int partition = 0;
   std::string url;
-  std::vector<std::string> secrets;      // newest first
-  std::string state;                     // active | paused | disabled
+  std::vector<std::string> secrets; // newest first
+  hook_state state = hook_state::active;
   std::int64_t delivered_seq = 0;        // durable cursor
   int head_attempts = 0;                 // failed attempts of the event after the cursor
   std::int64_t quarantined_until_ms = 0; // unix ms; 0 = not quarantined

@@ -54,7 +54,7 @@ protected:
     hook.partition = partition;
     hook.url = "https://subscriber.test/hooks/7";
     hook.secrets = {secret};
-    hook.state = "active";
+    hook.state = hook_state::active;
     flusher_box = std::make_shared<inbox>();
     parent_box = std::make_shared<inbox>();
   }

@@ -37,7 +37,7 @@ protected:
     h.partition = partition;
     h.url = "https://subscriber.test/21";
     h.secrets = {"whsec_" + net::base64_encode("partition-actor-test-key")};
-    h.state = "active";
+    h.state = hook_state::active;
     db->hooks[partition] = {h};
     supervisor_box = std::make_shared<inbox>();
   }
