@@ -34,20 +34,19 @@ struct delivery_state {
   hook_metrics metrics;
   std::shared_ptr<spdlog::logger> log;
   std::deque<outbox_event> buffer;
-  std::int64_t fetched_through = 0; // highest seq buffered or delivered
+  stream_seq fetched_through{}; // highest seq buffered or delivered
   bool fetching = false;
   bool more_available = true; // the last fetch was full, or a wake-up came
   bool in_flight = false;
   bool retry_scheduled = false;
   bool stopping = false;
   int head_attempts = 0;
-  std::int64_t head_first_failure_ms = 0;
   std::mt19937_64 rng;
 };
 
 using delivery_actor = caf::stateful_actor<delivery_state>;
 
-cursor_update position(const delivery_state& st, std::int64_t seq) {
+cursor_update position(const delivery_state& st, stream_seq seq) {
   return {st.args.hook.id, st.args.hook.partition, st.args.epoch, seq};
 }
 
@@ -109,7 +108,7 @@ void on_success(delivery_actor* self) {
   auto ev = std::move(st.buffer.front());
   st.buffer.pop_front();
   if (st.head_attempts > 0)
-    st.log->info("hook {} seq {} delivered after {} attempts", st.args.hook.id, ev.seq,
+    st.log->info("hook {} seq {} delivered after {} attempts", raw(st.args.hook.id), raw(ev.seq),
                  st.head_attempts + 1);
   st.head_attempts = 0;
   st.metrics.head_attempts->Set(0);
@@ -123,8 +122,8 @@ void park(delivery_actor* self, const std::string& error) {
   auto& st = self->state;
   const auto& head = st.buffer.front();
   dead_letter_request req{position(st, head.seq), st.head_attempts, error};
-  st.log->warn("hook {} seq {} dead-lettered after {} attempts: {}", st.args.hook.id, head.seq,
-               st.head_attempts, error);
+  st.log->warn("hook {} seq {} dead-lettered after {} attempts: {}", raw(st.args.hook.id),
+               raw(head.seq), st.head_attempts, error);
   st.in_flight = true; // nothing else may go out until the park is durable
   caf::actor me = caf::actor_cast<caf::actor>(self);
   auto seq = head.seq;
@@ -150,7 +149,7 @@ void on_failure(delivery_actor* self, const webhook::answer& a) {
   // Logged and recorded on attempts 1, 2, 4, 8...: visible without flooding.
   if (is_power_of_two(st.head_attempts)) {
     st.log->warn("hook {} blocked on seq {}: attempt {} failed ({}); next try in {} ms",
-                 st.args.hook.id, seq, st.head_attempts, error, delay.count());
+                 raw(st.args.hook.id), raw(seq), st.head_attempts, error, delay.count());
     st.args.ctx->db->record_failure({position(st, seq), st.head_attempts, error},
                                     log_if_failed(st.log, "recording a delivery failure"));
   }
@@ -166,7 +165,8 @@ caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
   st.fetched_through = args.hook.delivered_seq;
   st.head_attempts = args.hook.head_attempts;
   st.metrics.head_attempts->Set(st.head_attempts);
-  st.rng.seed(static_cast<std::uint64_t>(args.hook.id) ^ static_cast<std::uint64_t>(unix_ms()));
+  st.rng.seed(static_cast<std::uint64_t>(raw(args.hook.id)) ^
+              static_cast<std::uint64_t>(unix_ms()));
   st.args = std::move(args);
   fetch(self);
   return {
@@ -200,7 +200,7 @@ caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
         self->state.retry_scheduled = false;
         try_send(self);
       },
-      [=](http_done_atom, std::int64_t seq, net::http_result& r) {
+      [=](http_done_atom, stream_seq seq, net::http_result& r) {
         auto& st = self->state;
         st.in_flight = false;
         if (st.buffer.empty() || st.buffer.front().seq != seq)
@@ -215,7 +215,7 @@ caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
           on_success(self);
           break;
         case webhook::verdict::gone: {
-          st.log->warn("hook {} answered 410 Gone: disabling it", st.args.hook.id);
+          st.log->warn("hook {} answered 410 Gone: disabling it", raw(st.args.hook.id));
           // Stop only once the hook is durably disabled, so the partition actor,
           // reloading after we exit, cannot see it active and start us again.
           st.stopping = true;
@@ -234,7 +234,7 @@ caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
           return self->quit();
         try_send(self);
       },
-      [=](parked_atom, std::int64_t seq, result<void>& r) {
+      [=](parked_atom, stream_seq seq, result<void>& r) {
         auto& st = self->state;
         st.in_flight = false;
         if (!r.ok()) {

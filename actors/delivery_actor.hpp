@@ -16,7 +16,7 @@ namespace courier {
 struct delivery_args {
   std::shared_ptr<const node_context> ctx;
   hook_spec hook;
-  std::int64_t epoch = 0;
+  lease_epoch epoch{};
   std::shared_ptr<partition_fence> fence;
   caf::actor flusher;
 };

@@ -23,8 +23,8 @@ struct keeper_state {
   std::unique_ptr<lease_store> leases;
   caf::actor supervisor;
   std::shared_ptr<spdlog::logger> log;
-  std::map<int, std::int64_t> held; // partition -> epoch
-  std::set<int> releasing;          // asked the supervisor to hand over
+  std::map<partition_id, lease_epoch> held;
+  std::set<partition_id> releasing; // asked the supervisor to hand over
   bool draining = false;
   bool drained = false;
   int failed_opens = 0;
@@ -61,7 +61,7 @@ bool survive(keeper_actor* self, const error& failure) {
   return false;
 }
 
-void request_release(keeper_actor* self, int partition) {
+void request_release(keeper_actor* self, partition_id partition) {
   auto& st = self->state;
   if (st.releasing.insert(partition).second)
     self->send(st.supervisor, release_atom::value, partition);
@@ -105,10 +105,10 @@ result<void> balance(keeper_actor* self, const cluster_view& view) {
   const auto& cfg = st.ctx->cfg;
   // Leases the lock manager says we no longer hold are gone (an operator unlocked
   // them, or the session was replaced): stop delivering for them at once.
-  std::set<int> truly_held(view.held_by_me.begin(), view.held_by_me.end());
+  std::set<partition_id> truly_held(view.held_by_me.begin(), view.held_by_me.end());
   for (auto it = st.held.begin(); it != st.held.end();) {
     if (truly_held.count(it->first) == 0) {
-      st.log->warn("partition {} lease is no longer held by this session", it->first);
+      st.log->warn("partition {} lease is no longer held by this session", raw(it->first));
       self->send(st.supervisor, revoke_atom::value, it->first);
       st.releasing.erase(it->first);
       it = st.held.erase(it);
@@ -212,7 +212,7 @@ caf::behavior keeper_behavior(keeper_actor* self, std::shared_ptr<const node_con
   self->send(self, tick_atom::value);
   return {
       [=](tick_atom) { tick(self); },
-      [=](released_atom, int partition) {
+      [=](released_atom, partition_id partition) {
         auto& st = self->state;
         st.releasing.erase(partition);
         if (st.held.erase(partition) == 0)
@@ -221,7 +221,7 @@ caf::behavior keeper_behavior(keeper_actor* self, std::shared_ptr<const node_con
         if (!released.ok() && !survive(self, released.error()))
           return;
         if (released.ok())
-          st.log->debug("released partition {}", partition);
+          st.log->debug("released partition {}", raw(partition));
         st.ctx->metrics->partitions_held().Set(static_cast<double>(st.held.size()));
         finish_drain_if_done(self);
       },

@@ -36,8 +36,8 @@ struct supervisor_state {
   caf::actor keeper;
   caf::actor listener;
   caf::actor flusher;
-  std::map<int, running_partition> partitions;
-  std::unordered_map<caf::actor_addr, int> by_addr;
+  std::map<partition_id, running_partition> partitions;
+  std::unordered_map<caf::actor_addr, partition_id> by_addr;
   bool stopping = false;
 };
 
@@ -45,7 +45,7 @@ using supervisor_actor = caf::stateful_actor<supervisor_state>;
 
 void publish_partitions(supervisor_actor* self) {
   auto& st = self->state;
-  std::vector<int> held;
+  std::vector<partition_id> held;
   for (auto& [p, rp] : st.partitions)
     held.push_back(p);
   self->send(st.listener, partitions_atom::value, std::move(held));
@@ -59,14 +59,14 @@ void start_partition(supervisor_actor* self, running_partition& rp) {
 }
 
 // The partition's actor is gone and its cursors are flushed: the lease may go.
-void hand_over(supervisor_actor* self, int partition) {
+void hand_over(supervisor_actor* self, partition_id partition) {
   auto& st = self->state;
   st.partitions.erase(partition);
   self->send(st.keeper, released_atom::value, partition);
   publish_partitions(self);
 }
 
-void revoke(supervisor_actor* self, int partition) {
+void revoke(supervisor_actor* self, partition_id partition) {
   auto& st = self->state;
   auto it = st.partitions.find(partition);
   if (it == st.partitions.end())
@@ -81,9 +81,9 @@ void revoke(supervisor_actor* self, int partition) {
 
 // A write under the partition's current epoch was refused: another node owns it now.
 // Stop delivering for it at once and let the keeper release what is left of the lease.
-void drop_fenced(supervisor_actor* self, int partition) {
+void drop_fenced(supervisor_actor* self, partition_id partition) {
   auto& st = self->state;
-  st.log->warn("partition {} is fenced by a newer lease; stopping its deliveries", partition);
+  st.log->warn("partition {} is fenced by a newer lease; stopping its deliveries", raw(partition));
   revoke(self, partition);
   self->send(st.keeper, released_atom::value, partition);
   publish_partitions(self);
@@ -111,8 +111,8 @@ void on_partition_down(supervisor_actor* self, const caf::down_msg& dm) {
   ++rp.crashes;
   st.ctx->metrics->actor_restarts("partition").Increment();
   auto backoff = std::chrono::milliseconds{100} * (1 << std::min(rp.crashes, 7));
-  st.log->warn("partition actor {} failed ({}); restarting in {} ms", partition, to_string(failure),
-               backoff.count());
+  st.log->warn("partition actor {} failed ({}); restarting in {} ms", raw(partition),
+               to_string(failure), backoff.count());
   self->delayed_send(self, backoff, restart_atom::value, partition);
 }
 
@@ -144,7 +144,7 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
           start_partition(self, rp);
           publish_partitions(self);
         },
-        [=](release_atom, int partition) {
+        [=](release_atom, partition_id partition) {
           auto& st = self->state;
           auto it = st.partitions.find(partition);
           if (it == st.partitions.end()) {
@@ -157,7 +157,7 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
           else // crashed and waiting for a restart: nothing runs, hand it over now
             hand_over(self, partition);
         },
-        [=](restart_atom, int partition) {
+        [=](restart_atom, partition_id partition) {
           auto& st = self->state;
           auto it = st.partitions.find(partition);
           if (it == st.partitions.end() || it->second.actor)
@@ -166,20 +166,20 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
             return hand_over(self, partition);
           start_partition(self, it->second);
         },
-        [=](revoke_atom, int partition) {
+        [=](revoke_atom, partition_id partition) {
           revoke(self, partition);
           publish_partitions(self);
         },
         [=](lost_atom) {
           auto& st = self->state;
-          std::vector<int> all;
+          std::vector<partition_id> all;
           for (auto& [p, rp] : st.partitions)
             all.push_back(p);
-          for (int p : all)
+          for (auto p : all)
             revoke(self, p);
           publish_partitions(self);
         },
-        [=](fenced_atom, int partition, std::int64_t epoch) {
+        [=](fenced_atom, partition_id partition, lease_epoch epoch) {
           // A newer epoch exists: someone else owns it now. Stop at once -- unless we
           // hold it again under a newer epoch and the rejected write was a leftover.
           auto& st = self->state;
@@ -194,10 +194,10 @@ caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const n
             auto it = st.partitions.find(w.partition);
             if (it == st.partitions.end() || !it->second.actor)
               continue;
-            if (w.hook_id == 0)
-              self->send(it->second.actor, hooks_changed_atom::value);
+            if (w.hook)
+              self->send(it->second.actor, wake_atom::value, *w.hook);
             else
-              self->send(it->second.actor, wake_atom::value, w.hook_id);
+              self->send(it->second.actor, hooks_changed_atom::value);
           }
         },
         [=](shutdown_atom) {

@@ -22,7 +22,7 @@ struct listener_state {
   std::shared_ptr<notification_source> source;
   caf::actor supervisor;
   std::shared_ptr<spdlog::logger> log;
-  std::vector<int> partitions;
+  std::vector<partition_id> partitions;
   std::chrono::steady_clock::time_point next_scan{};
   int failures = 0;
 };
@@ -31,11 +31,11 @@ using listener_actor = caf::stateful_actor<listener_state>;
 
 void dedupe(std::vector<wakeup>& w) {
   std::sort(w.begin(), w.end(), [](const wakeup& a, const wakeup& b) {
-    return std::tie(a.partition, a.hook_id) < std::tie(b.partition, b.hook_id);
+    return std::tie(a.partition, a.hook) < std::tie(b.partition, b.hook);
   });
   w.erase(std::unique(w.begin(), w.end(),
                       [](const wakeup& a, const wakeup& b) {
-                        return a.partition == b.partition && a.hook_id == b.hook_id;
+                        return a.partition == b.partition && a.hook == b.hook;
                       }),
           w.end());
 }
@@ -106,7 +106,7 @@ caf::actor spawn_notification_listener(caf::actor_system& sys,
         self->send(self, poll_atom::value);
         return caf::behavior{
             [=](poll_atom) { poll(self); },
-            [=](partitions_atom, std::vector<int>& held) {
+            [=](partitions_atom, std::vector<partition_id>& held) {
               auto& st = self->state;
               bool grew = held.size() > st.partitions.size();
               st.partitions = std::move(held);

@@ -30,8 +30,8 @@ struct partition_state {
   partition_args args;
   std::shared_ptr<partition_fence> fence;
   std::shared_ptr<spdlog::logger> log;
-  std::unordered_map<std::int64_t, hook_entry> hooks;
-  std::unordered_map<caf::actor_addr, std::int64_t> by_addr;
+  std::unordered_map<hook_id, hook_entry> hooks;
+  std::unordered_map<caf::actor_addr, hook_id> by_addr;
   bool loading = false;
   bool reload_pending = false;
   bool releasing = false;
@@ -88,7 +88,7 @@ void start_or_wait(partition_actor* self, hook_entry& entry) {
 // Brings running deliverers in line with the hooks as stored.
 void reconcile(partition_actor* self, std::vector<hook_spec>& specs) {
   auto& st = self->state;
-  std::unordered_map<std::int64_t, hook_spec> fresh;
+  std::unordered_map<hook_id, hook_spec> fresh;
   for (auto& h : specs)
     fresh.emplace(h.id, std::move(h));
   for (auto it = st.hooks.begin(); it != st.hooks.end();) {
@@ -151,10 +151,10 @@ void on_deliverer_down(partition_actor* self, const caf::down_msg& dm) {
   auto found = st.by_addr.find(dm.source);
   if (found == st.by_addr.end())
     return;
-  auto hook_id = found->second;
+  auto hook = found->second;
   st.by_addr.erase(found);
   st.args.ctx->metrics->actors("delivery").Decrement();
-  auto it = st.hooks.find(hook_id);
+  auto it = st.hooks.find(hook);
   if (it == st.hooks.end())
     return finish_release_if_idle(self);
   auto& entry = it->second;
@@ -162,7 +162,7 @@ void on_deliverer_down(partition_actor* self, const caf::down_msg& dm) {
   if (st.releasing)
     return finish_release_if_idle(self);
   if (entry.deleted) {
-    st.args.ctx->metrics->forget_hook(hook_id);
+    st.args.ctx->metrics->forget_hook(hook);
     st.hooks.erase(it);
     return;
   }
@@ -176,7 +176,7 @@ void on_deliverer_down(partition_actor* self, const caf::down_msg& dm) {
   if (failure.code == errc::fenced) {
     // A write under our epoch was refused: another node owns the partition now. The
     // node supervisor reads the same class from our exit and hands the lease back.
-    st.log->warn("partition {}: {}; stopping its deliveries", st.args.lease.partition,
+    st.log->warn("partition {}: {}; stopping its deliveries", raw(st.args.lease.partition),
                  failure.message);
     return abandon(self, dm.reason);
   }
@@ -195,24 +195,24 @@ void on_deliverer_down(partition_actor* self, const caf::down_msg& dm) {
     auto until = unix_ms() + ctx.quarantine.count();
     auto reason =
         "quarantined after " + std::to_string(failures) + " failures: " + to_string(failure);
-    st.log->warn("hook {} {}; retrying in {} ms", hook_id, reason, ctx.quarantine.count());
+    st.log->warn("hook {} {}; retrying in {} ms", raw(hook), reason, ctx.quarantine.count());
     ctx.metrics->quarantined().Increment();
     entry.restarts.clear();
-    ctx.db->set_quarantine(hook_id, until, reason, log_if_failed(st.log, "recording a quarantine"));
-    self->delayed_send(self, ctx.quarantine, restart_atom::value, hook_id);
+    ctx.db->set_quarantine(hook, until, reason, log_if_failed(st.log, "recording a quarantine"));
+    self->delayed_send(self, ctx.quarantine, restart_atom::value, hook);
     return;
   }
   auto backoff = std::min<std::chrono::milliseconds>(std::chrono::milliseconds{100} *
                                                          (1 << std::min(failures - 1, 10)),
                                                      std::chrono::milliseconds{10000});
-  st.log->warn("delivery actor of hook {} failed ({}); restart {} in {} ms", hook_id,
+  st.log->warn("delivery actor of hook {} failed ({}); restart {} in {} ms", raw(hook),
                to_string(failure), failures, backoff.count());
-  self->delayed_send(self, backoff, restart_atom::value, hook_id);
+  self->delayed_send(self, backoff, restart_atom::value, hook);
 }
 
-void restart(partition_actor* self, std::int64_t hook_id) {
+void restart(partition_actor* self, hook_id hook) {
   auto& st = self->state;
-  auto it = st.hooks.find(hook_id);
+  auto it = st.hooks.find(hook);
   if (it == st.hooks.end() || st.releasing)
     return;
   auto& entry = it->second;
@@ -221,7 +221,7 @@ void restart(partition_actor* self, std::int64_t hook_id) {
     return;
   if (entry.spec.quarantined_until_ms > 0) {
     entry.spec.quarantined_until_ms = 0;
-    st.args.ctx->db->set_quarantine(hook_id, 0, "", log_if_failed(st.log, "lifting a quarantine"));
+    st.args.ctx->db->set_quarantine(hook, 0, "", log_if_failed(st.log, "lifting a quarantine"));
   }
   load(self); // reconcile starts it from the durable cursor
 }
@@ -248,7 +248,7 @@ caf::behavior partition_behavior(partition_actor* self, partition_args args) {
           // let the node supervisor restart this partition actor with its backoff.
           if (failure.code != errc::retryable)
             return abandon(self, exit_reason(failure));
-          st.log->warn("partition {}: {}; retrying", st.args.lease.partition, failure.message);
+          st.log->warn("partition {}: {}; retrying", raw(st.args.lease.partition), failure.message);
           self->delayed_send(self, std::chrono::seconds{1}, hooks_changed_atom::value);
           return;
         }
@@ -262,16 +262,16 @@ caf::behavior partition_behavior(partition_actor* self, partition_args args) {
         if (!self->state.releasing)
           load(self);
       },
-      [=](wake_atom, std::int64_t hook_id) {
+      [=](wake_atom, hook_id hook) {
         auto& st = self->state;
-        auto it = st.hooks.find(hook_id);
+        auto it = st.hooks.find(hook);
         if (it == st.hooks.end()) {
           load(self); // a hook created after our last load
         } else if (it->second.deliverer) {
           self->send(it->second.deliverer, wake_atom::value);
         }
       },
-      [=](restart_atom, std::int64_t hook_id) { restart(self, hook_id); },
+      [=](restart_atom, hook_id hook) { restart(self, hook); },
       [=](release_atom) {
         auto& st = self->state;
         if (st.releasing)

@@ -129,16 +129,18 @@ result<cluster_view> pg_lease_store::heartbeat(std::chrono::milliseconds live_wi
           ORDER BY p)",
         opts_.partitions);
     for (const auto& row : locks) {
+      partition_id p{row[0].as<int>()};
       if (row[1].is_null())
-        view.unowned.push_back(row[0].as<int>());
+        view.unowned.push_back(p);
       else
-        view.held_by_me.push_back(row[0].as<int>());
+        view.held_by_me.push_back(p);
     }
     return view;
   });
 }
 
-result<std::vector<lease_grant>> pg_lease_store::acquire(const std::vector<int>& candidates) {
+result<std::vector<lease_grant>>
+pg_lease_store::acquire(const std::vector<partition_id>& candidates) {
   if (candidates.empty())
     return std::vector<lease_grant>{};
   return on_session("acquire", [&] {
@@ -147,9 +149,9 @@ result<std::vector<lease_grant>> pg_lease_store::acquire(const std::vector<int>&
         R"(SELECT p FROM unnest($1::int[]) AS p
           WHERE pg_try_advisory_lock(courier.lock_class(), p))",
         int_array_literal(candidates));
-    std::vector<int> partitions;
+    std::vector<partition_id> partitions;
     for (const auto& row : won)
-      partitions.push_back(row[0].as<int>());
+      partitions.push_back(partition_id{row[0].as<int>()});
     if (partitions.empty())
       return std::vector<lease_grant>{};
     // The previous holder is still named when it died holding the lease (a graceful
@@ -172,13 +174,13 @@ result<std::vector<lease_grant>> pg_lease_store::acquire(const std::vector<int>&
         int_array_literal(partitions), opts_.node_id);
     std::vector<lease_grant> grants;
     for (const auto& row : epochs)
-      grants.push_back({row[0].as<int>(), row[1].as<std::int64_t>(), row[2].as<std::string>(),
-                        row[3].as<std::int64_t>()});
+      grants.push_back({partition_id{row[0].as<int>()}, lease_epoch{row[1].as<std::int64_t>()},
+                        row[2].as<std::string>(), row[3].as<std::int64_t>()});
     return grants;
   });
 }
 
-result<void> pg_lease_store::release(const std::vector<int>& partitions) {
+result<void> pg_lease_store::release(const std::vector<partition_id>& partitions) {
   if (partitions.empty())
     return {};
   return on_session("release", [&] {

@@ -29,8 +29,8 @@ public:
   void close() override;
   result<cluster_view> heartbeat(std::chrono::milliseconds live_within,
                                  std::chrono::milliseconds dead_after) override;
-  result<std::vector<lease_grant>> acquire(const std::vector<int>& candidates) override;
-  result<void> release(const std::vector<int>& partitions) override;
+  result<std::vector<lease_grant>> acquire(const std::vector<partition_id>& candidates) override;
+  result<void> release(const std::vector<partition_id>& partitions) override;
   result<void> mark_stopping() override;
   result<void> deregister() override;
 

@@ -23,12 +23,13 @@ public:
     if (end == payload.c_str() || partition < 0)
       return;
     wakeup w;
-    w.partition = static_cast<int>(partition);
+    w.partition = partition_id{static_cast<int>(partition)};
     if (*end == ':') {
       const char* hook_text = end + 1;
-      w.hook_id = std::strtoll(hook_text, &end, 10);
-      if (end == hook_text || w.hook_id <= 0)
+      auto hook = std::strtoll(hook_text, &end, 10);
+      if (end == hook_text || hook <= 0)
         return;
+      w.hook = hook_id{hook};
     }
     sink_.push_back(w);
   }
@@ -104,7 +105,8 @@ result<std::vector<wakeup>> pg_notification_source::wait(std::chrono::millisecon
   });
 }
 
-result<std::vector<wakeup>> pg_notification_source::backlog(const std::vector<int>& partitions) {
+result<std::vector<wakeup>>
+pg_notification_source::backlog(const std::vector<partition_id>& partitions) {
   if (partitions.empty())
     return std::vector<wakeup>{};
   return on_session("backlog query", [&] {
@@ -119,7 +121,7 @@ result<std::vector<wakeup>> pg_notification_source::backlog(const std::vector<in
         int_array_literal(partitions));
     std::vector<wakeup> out;
     for (const auto& row : rows)
-      out.push_back({row[0].as<int>(), row[1].as<std::int64_t>()});
+      out.push_back({partition_id{row[0].as<int>()}, hook_id{row[1].as<std::int64_t>()}});
     return out;
   });
 }

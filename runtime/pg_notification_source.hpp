@@ -18,7 +18,7 @@ public:
   result<void> open() override;
   bool is_open() const override;
   result<std::vector<wakeup>> wait(std::chrono::milliseconds timeout) override;
-  result<std::vector<wakeup>> backlog(const std::vector<int>& partitions) override;
+  result<std::vector<wakeup>> backlog(const std::vector<partition_id>& partitions) override;
 
 private:
   class receiver;

@@ -14,10 +14,10 @@ namespace courier {
 
 // What one heartbeat learned about the cluster, from the node registry and pg_locks.
 struct cluster_view {
-  std::vector<std::string> live_nodes; // sorted; includes this node
-  std::vector<int> held_by_me;         // partitions whose advisory lock this session holds
-  std::vector<int> unowned;            // partitions no session holds
-  int terminated_stale = 0;            // lease sessions of dead/frozen nodes ended
+  std::vector<std::string> live_nodes;  // sorted; includes this node
+  std::vector<partition_id> held_by_me; // partitions whose advisory lock this session holds
+  std::vector<partition_id> unowned;    // partitions no session holds
+  int terminated_stale = 0;             // lease sessions of dead/frozen nodes ended
 };
 
 class lease_store {
@@ -33,8 +33,8 @@ public:
   virtual result<cluster_view> heartbeat(std::chrono::milliseconds live_within,
                                          std::chrono::milliseconds dead_after) = 0;
   // Tries the advisory lock of each candidate; bumps the epoch of each one won.
-  virtual result<std::vector<lease_grant>> acquire(const std::vector<int>& candidates) = 0;
-  virtual result<void> release(const std::vector<int>& partitions) = 0;
+  virtual result<std::vector<lease_grant>> acquire(const std::vector<partition_id>& candidates) = 0;
+  virtual result<void> release(const std::vector<partition_id>& partitions) = 0;
   // Graceful leave: marks the node stopping so peers rebalance without waiting.
   virtual result<void> mark_stopping() = 0;
   virtual result<void> deregister() = 0;

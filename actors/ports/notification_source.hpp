@@ -4,16 +4,17 @@
 // 'courier_hooks' with "partition". Blocking; used by the listener actor's thread. A
 // failed call returns a classified error and leaves the session closed.
 #include "actors/domain/error.hpp"
+#include "actors/domain/ids.hpp"
 
 #include <chrono>
-#include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace courier {
 
 struct wakeup {
-  int partition = 0;
-  std::int64_t hook_id = 0; // 0: the partition's hook set changed
+  partition_id partition{};
+  std::optional<hook_id> hook; // none: the partition's hook set changed
 };
 
 class notification_source {
@@ -27,7 +28,7 @@ public:
   virtual result<std::vector<wakeup>> wait(std::chrono::milliseconds timeout) = 0;
   // Safety net for lost or missed notifications: hooks whose committed stream is
   // ahead of their durable cursor, among the given partitions.
-  virtual result<std::vector<wakeup>> backlog(const std::vector<int>& partitions) = 0;
+  virtual result<std::vector<wakeup>> backlog(const std::vector<partition_id>& partitions) = 0;
 };
 
 } // namespace courier

@@ -48,8 +48,8 @@ std::size_t utf8_sequence(std::string_view text, std::size_t i) {
 
 } // namespace
 
-std::string message_id(std::int64_t event_id, std::int64_t hook_id) {
-  return "msg_" + std::to_string(event_id) + "_" + std::to_string(hook_id);
+std::string message_id(std::int64_t event_id, hook_id hook) {
+  return "msg_" + std::to_string(event_id) + "_" + std::to_string(raw(hook));
 }
 
 result<net::http_request> build_request(const hook_spec& hook, const outbox_event& ev, int attempt,
@@ -58,7 +58,7 @@ result<net::http_request> build_request(const hook_spec& hook, const outbox_even
   auto id = message_id(ev.event_id, hook.id);
   auto signature = net::signature_header(hook.secrets, id, unix_seconds, ev.body);
   if (signature.empty())
-    return error{errc::permanent, "hook " + std::to_string(hook.id) + " has no usable secret"};
+    return error{errc::permanent, "hook " + std::to_string(raw(hook.id)) + " has no usable secret"};
   net::http_request req;
   req.url = hook.url;
   req.body = ev.body;
@@ -67,7 +67,7 @@ result<net::http_request> build_request(const hook_spec& hook, const outbox_even
                  {"webhook-id", std::move(id)},
                  {"webhook-timestamp", std::to_string(unix_seconds)},
                  {"webhook-signature", std::move(signature)},
-                 {"courier-seq", std::to_string(ev.seq)},
+                 {"courier-seq", std::to_string(raw(ev.seq))},
                  {"courier-attempt", std::to_string(attempt)},
                  {"user-agent", settings.user_agent}};
   return req;

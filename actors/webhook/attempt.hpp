@@ -18,7 +18,7 @@ namespace courier::webhook {
 
 // The Standard Webhooks message id of an event sent to a hook: the same on every
 // attempt, different for every (event, hook).
-std::string message_id(std::int64_t event_id, std::int64_t hook_id);
+std::string message_id(std::int64_t event_id, hook_id hook);
 
 // What every attempt of this node carries besides the event (per-hook options will
 // refine these).

@@ -21,16 +21,35 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
+
+namespace courier {
+
+// Ids print as their integer in test failures.
+inline void PrintTo(hook_id id, std::ostream* os) {
+  *os << "hook " << raw(id);
+}
+inline void PrintTo(partition_id id, std::ostream* os) {
+  *os << "partition " << raw(id);
+}
+inline void PrintTo(lease_epoch id, std::ostream* os) {
+  *os << "epoch " << raw(id);
+}
+inline void PrintTo(stream_seq id, std::ostream* os) {
+  *os << "seq " << raw(id);
+}
+
+} // namespace courier
 
 namespace courier::testing {
 
 // -- fake store ---------------------------------------------------------------------
 
 struct fetch_call {
-  std::int64_t hook_id = 0;
-  std::int64_t after_seq = 0;
+  hook_id hook{};
+  stream_seq after{};
   int limit = 0;
 };
 
@@ -39,12 +58,12 @@ struct fetch_call {
 class fake_store final : public store {
 public:
   // Hooks served by load_hooks, per partition.
-  std::map<int, std::vector<hook_spec>> hooks;
+  std::map<partition_id, std::vector<hook_spec>> hooks;
   std::optional<error> load_error; // the next load fails with it (once)
   int loads = 0;
 
   // Streams served by fetch_events, per hook, in seq order.
-  std::map<std::int64_t, std::vector<outbox_event>> events;
+  std::map<hook_id, std::vector<outbox_event>> events;
   std::optional<error> fetch_error; // when set, every fetch fails with it
   bool hold_fetches = false;
   std::vector<fetch_call> fetches;
@@ -63,14 +82,14 @@ public:
 
   std::vector<failure_report> failures;
 
-  std::vector<std::pair<std::int64_t, std::string>> disabled;
+  std::vector<std::pair<hook_id, std::string>> disabled;
   result<void> disable_result;
   bool hold_disables = false;
   std::deque<std::function<void()>> held_disables;
 
-  std::vector<std::int64_t> quarantines;
+  std::vector<hook_id> quarantines;
 
-  void load_hooks(int partition, callback<std::vector<hook_spec>> done) override {
+  void load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) override {
     ++loads;
     if (load_error) {
       auto failure = *load_error;
@@ -80,27 +99,27 @@ public:
     done(hooks[partition]);
   }
 
-  void fetch_events(std::int64_t hook_id, std::int64_t after_seq, int limit,
+  void fetch_events(hook_id hook, stream_seq after, int limit,
                     callback<std::vector<outbox_event>> done) override {
-    fetches.push_back({hook_id, after_seq, limit});
+    fetches.push_back({hook, after, limit});
     if (fetch_error)
       return answer<std::vector<outbox_event>>(hold_fetches, held_fetches, std::move(done),
                                                *fetch_error);
     std::vector<outbox_event> out;
-    for (const auto& ev : events[hook_id])
-      if (ev.seq > after_seq && static_cast<int>(out.size()) < limit)
+    for (const auto& ev : events[hook])
+      if (ev.seq > after && static_cast<int>(out.size()) < limit)
         out.push_back(ev);
     answer<std::vector<outbox_event>>(hold_fetches, held_fetches, std::move(done), std::move(out));
   }
 
   void commit_cursors(std::vector<cursor_update> updates,
-                      callback<std::vector<std::int64_t>> done) override {
-    std::vector<std::int64_t> rejected;
+                      callback<std::vector<hook_id>> done) override {
+    std::vector<hook_id> rejected;
     for (const auto& u : updates)
-      if (std::count(reject_hooks.begin(), reject_hooks.end(), u.hook_id) > 0)
-        rejected.push_back(u.hook_id);
+      if (std::count(reject_hooks.begin(), reject_hooks.end(), raw(u.hook)) > 0)
+        rejected.push_back(u.hook);
     commits.push_back(std::move(updates));
-    result<std::vector<std::int64_t>> outcome = std::move(rejected);
+    result<std::vector<hook_id>> outcome = std::move(rejected);
     if (commit_error) {
       outcome = *commit_error;
       commit_error.reset();
@@ -118,14 +137,13 @@ public:
     done({});
   }
 
-  void disable_hook(std::int64_t hook_id, std::string reason, callback<void> done) override {
-    disabled.emplace_back(hook_id, std::move(reason));
+  void disable_hook(hook_id hook, std::string reason, callback<void> done) override {
+    disabled.emplace_back(hook, std::move(reason));
     answer(hold_disables, held_disables, std::move(done), disable_result);
   }
 
-  void set_quarantine(std::int64_t hook_id, std::int64_t, std::string,
-                      callback<void> done) override {
-    quarantines.push_back(hook_id);
+  void set_quarantine(hook_id hook, std::int64_t, std::string, callback<void> done) override {
+    quarantines.push_back(hook);
     done({});
   }
 
@@ -305,8 +323,8 @@ protected:
           self->set_down_handler([box](caf::down_msg& dm) { box->downs.push_back(dm); });
           return {
               [box](atoms::advance_atom, const cursor_update& u) { box->advances.push_back(u); },
-              [box](atoms::fenced_atom, int partition, std::int64_t) {
-                box->fenced_partitions.push_back(partition);
+              [box](atoms::fenced_atom, partition_id partition, lease_epoch) {
+                box->fenced_partitions.push_back(raw(partition));
               },
           };
         },

@@ -18,14 +18,14 @@ using namespace atoms;
 using namespace courier::testing;
 
 cursor_update at(std::int64_t hook, std::int64_t seq, int partition = 1, std::int64_t epoch = 5) {
-  return {hook, partition, epoch, seq};
+  return {hook_id{hook}, partition_id{partition}, lease_epoch{epoch}, stream_seq{seq}};
 }
 
 // Order-independent view of one commit batch: (hook, seq) pairs sorted by hook.
 std::vector<std::pair<std::int64_t, std::int64_t>> seqs(std::vector<cursor_update> batch) {
   std::vector<std::pair<std::int64_t, std::int64_t>> out;
   for (const auto& u : batch)
-    out.emplace_back(u.hook_id, u.seq);
+    out.emplace_back(raw(u.hook), raw(u.seq));
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -128,8 +128,8 @@ TEST_F(cursor_flusher_test, a_report_under_a_new_epoch_replaces_the_old_one) {
   fire_timer();
   ASSERT_EQ(db->commits.size(), 1u);
   ASSERT_EQ(db->commits[0].size(), 1u);
-  EXPECT_EQ(db->commits[0][0].epoch, 6);
-  EXPECT_EQ(db->commits[0][0].seq, 2);
+  EXPECT_EQ(db->commits[0][0].epoch, lease_epoch{6});
+  EXPECT_EQ(db->commits[0][0].seq, stream_seq{2});
 }
 
 TEST_F(cursor_flusher_test, the_written_update_keeps_partition_and_epoch) {
@@ -138,10 +138,10 @@ TEST_F(cursor_flusher_test, the_written_update_keeps_partition_and_epoch) {
   ASSERT_EQ(db->commits.size(), 1u);
   ASSERT_EQ(db->commits[0].size(), 1u);
   const auto& u = db->commits[0][0];
-  EXPECT_EQ(u.hook_id, 42);
-  EXPECT_EQ(u.partition, 3);
-  EXPECT_EQ(u.epoch, 11);
-  EXPECT_EQ(u.seq, 7);
+  EXPECT_EQ(u.hook, hook_id{42});
+  EXPECT_EQ(u.partition, partition_id{3});
+  EXPECT_EQ(u.epoch, lease_epoch{11});
+  EXPECT_EQ(u.seq, stream_seq{7});
 }
 
 TEST_F(cursor_flusher_test, later_progress_goes_into_the_next_batch) {

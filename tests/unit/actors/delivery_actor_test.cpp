@@ -20,14 +20,14 @@ using namespace std::chrono_literals;
 using namespace atoms;
 using namespace courier::testing;
 
-constexpr std::int64_t hook_id = 7;
-constexpr int partition = 3;
-constexpr std::int64_t epoch = 11;
+constexpr hook_id hook_7{7};
+constexpr partition_id partition_3{3};
+constexpr lease_epoch epoch_11{11};
 
 const std::string secret = "whsec_" + net::base64_encode("delivery-actor-test-key");
 
 outbox_event event(std::int64_t seq) {
-  return {seq, 1000 + seq, 0,
+  return {stream_seq{seq}, 1000 + seq, 0,
           R"({"type":"test.event","data":{"seq":)" + std::to_string(seq) + "}}"};
 }
 
@@ -50,8 +50,8 @@ protected:
     config.retry_schedule = {1ms, 2ms};
     config.http_timeout = 1234ms;
     config.poison = config::poison_policy::block;
-    hook.id = hook_id;
-    hook.partition = partition;
+    hook.id = hook_7;
+    hook.partition = partition_3;
     hook.url = "https://subscriber.test/hooks/7";
     hook.secrets = {secret};
     hook.state = hook_state::active;
@@ -61,7 +61,7 @@ protected:
 
   void add_events(std::int64_t first, std::int64_t last) {
     for (auto seq = first; seq <= last; ++seq)
-      db->events[hook_id].push_back(event(seq));
+      db->events[hook_7].push_back(event(seq));
   }
 
   std::shared_ptr<node_context> make_context() {
@@ -75,7 +75,7 @@ protected:
   void start() {
     ctx = make_context();
     flusher = spawn_recorder(flusher_box);
-    delivery_args args{ctx, hook, epoch, fence, flusher};
+    delivery_args args{ctx, hook, epoch_11, fence, flusher};
     auto child = std::make_shared<caf::actor>();
     parent = sys.spawn(
         [](caf::event_based_actor* self, std::shared_ptr<inbox> box,
@@ -105,7 +105,7 @@ protected:
   std::vector<std::int64_t> advanced_seqs() const {
     std::vector<std::int64_t> out;
     for (const auto& u : flusher_box->advances)
-      out.push_back(u.seq);
+      out.push_back(raw(u.seq));
     return out;
   }
 
@@ -134,12 +134,12 @@ protected:
 // -- (a) order, one at a time, headers --------------------------------------------------
 
 TEST_F(delivery_actor_test, fetches_from_the_durable_cursor) {
-  hook.delivered_seq = 2;
+  hook.delivered_seq = stream_seq{2};
   add_events(1, 4);
   start();
   ASSERT_FALSE(db->fetches.empty());
-  EXPECT_EQ(db->fetches.front().hook_id, hook_id);
-  EXPECT_EQ(db->fetches.front().after_seq, 2);
+  EXPECT_EQ(db->fetches.front().hook, hook_7);
+  EXPECT_EQ(db->fetches.front().after, stream_seq{2});
   EXPECT_EQ(db->fetches.front().limit, 256);
   ASSERT_EQ(http->requests.size(), 1u);
   EXPECT_EQ(last("courier-seq"), "3");
@@ -245,7 +245,7 @@ TEST_F(delivery_actor_test, pages_through_the_stream_in_small_batches) {
   EXPECT_EQ(advanced_seqs(), (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7}));
   // Every fetch continued where the previous one ended.
   for (std::size_t i = 1; i < db->fetches.size(); ++i)
-    EXPECT_GE(db->fetches[i].after_seq, db->fetches[i - 1].after_seq);
+    EXPECT_GE(db->fetches[i].after, db->fetches[i - 1].after);
   EXPECT_EQ(http->max_outstanding, 1u);
 }
 
@@ -257,7 +257,7 @@ TEST_F(delivery_actor_test, a_wake_up_fetches_new_events) {
   add_events(2, 3);
   caf::anon_send(deliverer, wake_atom::value);
   run();
-  EXPECT_EQ(db->fetches.back().after_seq, 1);
+  EXPECT_EQ(db->fetches.back().after, stream_seq{1});
   ASSERT_EQ(http->requests.size(), 2u);
   EXPECT_EQ(last("courier-seq"), "2");
   answer(200);
@@ -299,10 +299,10 @@ TEST_F(delivery_actor_test, success_reports_advance_to_the_flusher) {
   answer(200);
   ASSERT_EQ(flusher_box->advances.size(), 1u);
   const auto& u = flusher_box->advances.front();
-  EXPECT_EQ(u.hook_id, hook_id);
-  EXPECT_EQ(u.partition, partition);
-  EXPECT_EQ(u.epoch, epoch);
-  EXPECT_EQ(u.seq, 1);
+  EXPECT_EQ(u.hook, hook_7);
+  EXPECT_EQ(u.partition, partition_3);
+  EXPECT_EQ(u.epoch, epoch_11);
+  EXPECT_EQ(u.seq, stream_seq{1});
   answer(201);
   answer(299);
   EXPECT_EQ(advanced_seqs(), (std::vector<std::int64_t>{1, 2, 3}));
@@ -413,10 +413,10 @@ TEST_F(delivery_actor_test, failures_are_recorded_on_power_of_two_attempts) {
   EXPECT_EQ(attempts, (std::vector<int>{1, 2, 4, 8}));
   ASSERT_FALSE(db->failures.empty());
   const auto& first = db->failures.front();
-  EXPECT_EQ(first.at.hook_id, hook_id);
-  EXPECT_EQ(first.at.partition, partition);
-  EXPECT_EQ(first.at.epoch, epoch);
-  EXPECT_EQ(first.at.seq, 1);
+  EXPECT_EQ(first.at.hook, hook_7);
+  EXPECT_EQ(first.at.partition, partition_3);
+  EXPECT_EQ(first.at.epoch, epoch_11);
+  EXPECT_EQ(first.at.seq, stream_seq{1});
   EXPECT_EQ(first.error, "HTTP 500: boom");
 }
 
@@ -441,7 +441,7 @@ TEST_F(delivery_actor_test, gone_disables_the_hook_then_stops) {
   start();
   answer(410);
   ASSERT_EQ(db->disabled.size(), 1u);
-  EXPECT_EQ(db->disabled.front().first, hook_id);
+  EXPECT_EQ(db->disabled.front().first, hook_7);
   // Not before the hook is durably disabled.
   EXPECT_FALSE(stopped());
   EXPECT_EQ(http->requests.size(), 1u);
@@ -504,10 +504,10 @@ TEST_F(delivery_actor_test, dead_letter_parks_after_max_attempts_and_moves_on) {
   run();
   ASSERT_EQ(db->parked.size(), 1u);
   const auto& req = db->parked.front();
-  EXPECT_EQ(req.at.hook_id, hook_id);
-  EXPECT_EQ(req.at.partition, partition);
-  EXPECT_EQ(req.at.epoch, epoch);
-  EXPECT_EQ(req.at.seq, 1);
+  EXPECT_EQ(req.at.hook, hook_7);
+  EXPECT_EQ(req.at.partition, partition_3);
+  EXPECT_EQ(req.at.epoch, epoch_11);
+  EXPECT_EQ(req.at.seq, stream_seq{1});
   EXPECT_EQ(req.attempts, 3);
   EXPECT_EQ(req.error, "HTTP 503: down for maintenance");
   // Nothing goes out until the park is durable, not even on a timer.

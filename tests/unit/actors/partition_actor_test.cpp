@@ -19,8 +19,8 @@ using namespace std::chrono_literals;
 using namespace atoms;
 using namespace courier::testing;
 
-constexpr std::int64_t hook_id = 21;
-constexpr int partition = 4;
+constexpr hook_id hook_21{21};
+constexpr partition_id partition_4{4};
 
 class partition_actor_test : public actor_fixture {
 protected:
@@ -33,12 +33,12 @@ protected:
     config.poison = config::poison_policy::dead_letter;
     config.max_attempts = 1;
     hook_spec h;
-    h.id = hook_id;
-    h.partition = partition;
+    h.id = hook_21;
+    h.partition = partition_4;
     h.url = "https://subscriber.test/21";
     h.secrets = {"whsec_" + net::base64_encode("partition-actor-test-key")};
     h.state = hook_state::active;
-    db->hooks[partition] = {h};
+    db->hooks[partition_4] = {h};
     supervisor_box = std::make_shared<inbox>();
   }
 
@@ -48,7 +48,7 @@ protected:
                                                            std::make_shared<telemetry>(),
                                                            retry_policy{{1ms}}, "courier/test"});
     auto flusher = spawn_recorder(std::make_shared<inbox>());
-    partition_args args{ctx, lease_grant{partition, 9, "", -1}, flusher};
+    partition_args args{ctx, lease_grant{partition_4, lease_epoch{9}, "", -1}, flusher};
     auto child = std::make_shared<caf::actor>();
     parent = sys.spawn(
         [](caf::event_based_actor* self, std::shared_ptr<inbox> box,
@@ -85,7 +85,7 @@ protected:
 };
 
 TEST_F(partition_actor_test, starts_a_deliverer_per_active_hook) {
-  db->events[hook_id] = {{1, 100, 0, "{}"}};
+  db->events[hook_21] = {{stream_seq{1}, 100, 0, "{}"}};
   start();
   ASSERT_EQ(http->requests.size(), 1u);
   EXPECT_EQ(header(http->requests.front(), "courier-seq"), "1");
@@ -101,7 +101,7 @@ TEST_F(partition_actor_test, permanent_deliverer_failures_end_in_quarantine) {
   fire_timers(1); // the sixth within the window: quarantined for a minute
   EXPECT_EQ(db->fetches.size(), 6u);
   ASSERT_EQ(db->quarantines.size(), 1u);
-  EXPECT_EQ(db->quarantines.front(), hook_id);
+  EXPECT_EQ(db->quarantines.front(), hook_21);
   advance(59s);
   EXPECT_EQ(db->fetches.size(), 6u);
   advance(1s); // then the hook is tried again
@@ -118,13 +118,13 @@ TEST_F(partition_actor_test, retryable_deliverer_failures_are_restarted_never_qu
   EXPECT_FALSE(stopped());
   // The store is back: the next restart delivers.
   db->fetch_error.reset();
-  db->events[hook_id] = {{1, 100, 0, "{}"}};
+  db->events[hook_21] = {{stream_seq{1}, 100, 0, "{}"}};
   fire_timers(1);
   EXPECT_EQ(http->requests.size(), 1u);
 }
 
 TEST_F(partition_actor_test, a_fenced_deliverer_drops_the_partition) {
-  db->events[hook_id] = {{1, 100, 0, "{}"}, {2, 101, 0, "{}"}};
+  db->events[hook_21] = {{stream_seq{1}, 100, 0, "{}"}, {stream_seq{2}, 101, 0, "{}"}};
   db->park_result = error{errc::fenced, "epoch 9 moved on"};
   start();
   http->answer_status(500); // max_attempts 1: parked at once, and the park is fenced
@@ -139,7 +139,7 @@ TEST_F(partition_actor_test, a_fenced_deliverer_drops_the_partition) {
 
 TEST_F(partition_actor_test, a_retryable_load_failure_is_retried) {
   db->load_error = error{errc::retryable, "connection lost"};
-  db->events[hook_id] = {{1, 100, 0, "{}"}};
+  db->events[hook_21] = {{stream_seq{1}, 100, 0, "{}"}};
   start();
   EXPECT_TRUE(http->requests.empty());
   EXPECT_FALSE(stopped());

@@ -26,14 +26,14 @@ const std::string secret = "whsec_" + net::base64_encode("webhook-attempt-test-k
 
 hook_spec hook() {
   hook_spec h;
-  h.id = 7;
+  h.id = hook_id{7};
   h.url = "https://subscriber.test/hooks/7";
   h.secrets = {secret};
   return h;
 }
 
 outbox_event event() {
-  return {42, 1001, 0,
+  return {stream_seq{42}, 1001, 0,
           R"({"type":"order.paid","timestamp":"2015-10-21T07:28:00.000000Z","data":{"n":1}})"};
 }
 
@@ -63,9 +63,9 @@ TEST(webhook_request, is_the_signed_post_of_the_event) {
 }
 
 TEST(webhook_request, message_id_names_event_and_hook) {
-  EXPECT_EQ(message_id(1001, 7), "msg_1001_7");
-  EXPECT_NE(message_id(1001, 7), message_id(1001, 8));
-  EXPECT_NE(message_id(1001, 7), message_id(1002, 7));
+  EXPECT_EQ(message_id(1001, hook_id{7}), "msg_1001_7");
+  EXPECT_NE(message_id(1001, hook_id{7}), message_id(1001, hook_id{8}));
+  EXPECT_NE(message_id(1001, hook_id{7}), message_id(1002, hook_id{7}));
 }
 
 TEST(webhook_request, signs_once_per_secret_during_rotation) {
