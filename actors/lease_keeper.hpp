@@ -3,6 +3,8 @@
 // own thread (a detached actor: every call into lease_store blocks). Each tick it
 // heartbeats (extending the self-expiry fence), computes the node's fair share, and
 // acquires unowned partitions or asks the node supervisor to hand surplus ones over.
+// A failed session call loses every lease; a retryable failure is retried on the next
+// (backed-off) tick, any other fails the keeper and, linked, the node.
 #include "actors/node_context.hpp"
 #include "actors/ports/lease_store.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
 // The vocabulary actors speak. Atoms name the message; payload types are plain
-// runtime/ values, allowed as local-only (never serialized) message types.
+// actors/domain values, allowed as local-only (never serialized) message types.
 #include "actors/domain/error.hpp"
 #include "actors/domain/types.hpp"
 #include "actors/ports/notification_source.hpp"

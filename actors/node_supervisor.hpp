@@ -2,8 +2,10 @@
 // The root of a node's supervision tree: node supervisor -> partition actors ->
 // delivery actors. It starts a partition actor for every lease the lease keeper
 // wins, hands partitions over gracefully when asked, tears them down at once when
-// the leases are lost, restarts crashed partition actors, routes wake-ups, and on
-// shutdown drains the node (hand over everything, flush cursors) before it exits.
+// the leases are lost or a partition actor exits fenced (another node owns it now),
+// restarts partition actors that fail otherwise, routes wake-ups, and on shutdown
+// drains the node (hand over everything, flush cursors) before it exits. Its helpers
+// (lease keeper, listener, flusher) are linked: one that fails takes the node down.
 #include "actors/node_context.hpp"
 #include "actors/ports/lease_store.hpp"
 #include "actors/ports/notification_source.hpp"

@@ -1,8 +1,10 @@
 #pragma once
 // Supervises the delivery actors of one leased partition: starts one per active
-// hook, follows hook changes, restarts failed deliverers with backoff and quarantines
-// hooks that keep failing. On release it stops its deliverers, lets in-flight
-// attempts finish within the grace period and flushes cursors before it exits.
+// hook, follows hook changes, and acts on the class of a deliverer's failure: retryable
+// ones are restarted with backoff, permanent ones too until a hook keeps failing and
+// is quarantined, a fenced one makes this actor exit fenced (the partition is dropped).
+// On release it stops its deliverers, lets in-flight attempts finish within the grace
+// period and flushes cursors before it exits.
 #include "actors/node_context.hpp"
 
 #include <caf/fwd.hpp>
