@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -331,6 +332,44 @@ protected:
         std::move(box));
     to_kill.push_back(a);
     return a;
+  }
+
+  // Spawns an actor through `spawn_child`, called from a parent that records the
+  // child's down message in `box`, as its real supervisor would see it.
+  caf::actor spawn_supervised(std::shared_ptr<inbox> box,
+                              std::function<caf::actor(caf::local_actor*)> spawn_child) {
+    auto child = std::make_shared<caf::actor>();
+    auto parent = sys.spawn(
+        [](caf::event_based_actor* self, std::shared_ptr<inbox> box,
+           std::shared_ptr<caf::actor> child,
+           std::function<caf::actor(caf::local_actor*)> spawn_child) -> caf::behavior {
+          self->set_down_handler([box](caf::down_msg& dm) { box->downs.push_back(dm); });
+          *child = spawn_child(self);
+          return {[](int) {
+          }};
+        },
+        std::move(box), child, std::move(spawn_child));
+    to_kill.push_back(parent);
+    run();
+    EXPECT_TRUE(*child) << "the parent did not spawn its child";
+    if (*child)
+      to_kill.push_back(*child);
+    return *child;
+  }
+
+  // Records in `box` the down message of `target` (an actor nobody supervises here).
+  void watch(caf::actor target, std::shared_ptr<inbox> box) {
+    auto watcher = sys.spawn(
+        [](caf::event_based_actor* self, std::shared_ptr<inbox> box,
+           caf::actor target) -> caf::behavior {
+          self->set_down_handler([box](caf::down_msg& dm) { box->downs.push_back(dm); });
+          self->monitor(target);
+          return {[](int) {
+          }};
+        },
+        std::move(box), std::move(target));
+    to_kill.push_back(watcher);
+    run();
   }
 
   void remember(const std::shared_ptr<fake_store>& s, const std::shared_ptr<fake_http>& h) {

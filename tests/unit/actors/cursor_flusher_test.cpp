@@ -267,19 +267,8 @@ TEST_F(cursor_flusher_test, flush_waiting_on_a_failed_write_is_answered_after_th
 }
 
 TEST_F(cursor_flusher_test, a_permanent_write_failure_fails_the_flusher) {
-  // Watched from outside: the node supervisor is linked in production.
   auto box = std::make_shared<inbox>();
-  auto watcher = sys.spawn(
-      [](caf::event_based_actor* self, std::shared_ptr<inbox> box,
-         caf::actor target) -> caf::behavior {
-        self->set_down_handler([box](caf::down_msg& dm) { box->downs.push_back(dm); });
-        self->monitor(target);
-        return {[](int) {
-        }};
-      },
-      box, flusher);
-  to_kill.push_back(watcher);
-  run();
+  watch(flusher, box); // in production the node supervisor is linked to it
   db->commit_error = error{errc::permanent, "column \"delivered_seq\" does not exist"};
   advance_to(at(1, 5));
   auto answer = request_flush();

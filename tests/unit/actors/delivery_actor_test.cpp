@@ -76,21 +76,10 @@ protected:
     ctx = make_context();
     flusher = spawn_recorder(flusher_box);
     delivery_args args{ctx, hook, epoch_11, fence, flusher};
-    auto child = std::make_shared<caf::actor>();
-    parent = sys.spawn(
-        [](caf::event_based_actor* self, std::shared_ptr<inbox> box,
-           std::shared_ptr<caf::actor> child, delivery_args args) -> caf::behavior {
-          self->set_down_handler([box](caf::down_msg& dm) { box->downs.push_back(dm); });
-          *child = spawn_delivery_actor(self, std::move(args));
-          return {[](int) {
-          }};
-        },
-        parent_box, child, std::move(args));
-    to_kill.push_back(parent);
-    run();
-    ASSERT_TRUE(*child) << "parent did not spawn the delivery actor";
-    deliverer = *child;
-    to_kill.push_back(deliverer);
+    deliverer = spawn_supervised(parent_box, [args](caf::local_actor* parent) {
+      return spawn_delivery_actor(parent, args);
+    });
+    ASSERT_TRUE(deliverer);
   }
 
   bool stopped() const { return !parent_box->downs.empty(); }
@@ -127,7 +116,6 @@ protected:
   std::shared_ptr<inbox> flusher_box;
   std::shared_ptr<inbox> parent_box;
   caf::actor flusher;
-  caf::actor parent;
   caf::actor deliverer;
 };
 

@@ -49,21 +49,10 @@ protected:
                                                            retry_policy{{1ms}}, "courier/test"});
     auto flusher = spawn_recorder(std::make_shared<inbox>());
     partition_args args{ctx, lease_grant{partition_4, lease_epoch{9}, "", -1}, flusher};
-    auto child = std::make_shared<caf::actor>();
-    parent = sys.spawn(
-        [](caf::event_based_actor* self, std::shared_ptr<inbox> box,
-           std::shared_ptr<caf::actor> child, partition_args args) -> caf::behavior {
-          self->set_down_handler([box](caf::down_msg& dm) { box->downs.push_back(dm); });
-          *child = spawn_partition_actor(self, std::move(args));
-          return {[](int) {
-          }};
-        },
-        supervisor_box, child, std::move(args));
-    to_kill.push_back(parent);
-    run();
-    ASSERT_TRUE(*child);
-    partition_actor = *child;
-    to_kill.push_back(partition_actor);
+    partition_actor = spawn_supervised(supervisor_box, [args](caf::local_actor* parent) {
+      return spawn_partition_actor(parent, args);
+    });
+    ASSERT_TRUE(partition_actor);
   }
 
   bool stopped() const { return !supervisor_box->downs.empty(); }
@@ -80,7 +69,6 @@ protected:
   std::shared_ptr<fake_http> http;
   std::shared_ptr<lease_clock> clock;
   std::shared_ptr<inbox> supervisor_box;
-  caf::actor parent;
   caf::actor partition_actor;
 };
 
