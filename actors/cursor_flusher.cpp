@@ -17,16 +17,16 @@ struct flusher_state {
   static inline const char* name = "courier.cursor_flusher";
 
   std::shared_ptr<const node_context> ctx;
-  caf::actor supervisor;
+  cursor_flusher_parent parent;
   std::shared_ptr<spdlog::logger> log;
   std::unordered_map<hook_id, cursor_update> pending;
   std::vector<cursor_update> writing; // the batch in flight, empty when idle
   bool tick_scheduled = false;
-  std::vector<caf::response_promise> waiting_next;    // satisfied by the next write
-  std::vector<caf::response_promise> waiting_current; // satisfied by the write in flight
+  std::vector<caf::typed_response_promise<bool>> waiting_next;    // satisfied by the next write
+  std::vector<caf::typed_response_promise<bool>> waiting_current; // by the write in flight
 };
 
-using flusher_actor = caf::stateful_actor<flusher_state>;
+using flusher_actor = cursor_flusher_self::stateful_base<flusher_state>;
 
 void merge(flusher_state& st, const cursor_update& u) {
   auto [it, inserted] = st.pending.emplace(u.hook, u);
@@ -59,7 +59,7 @@ void write(flusher_actor* self) {
   st.pending.clear();
   st.waiting_current = std::move(st.waiting_next);
   st.waiting_next.clear();
-  caf::actor me = caf::actor_cast<caf::actor>(self);
+  cursor_flusher_self me{self};
   st.ctx->db->commit_cursors(st.writing, [me](result<std::vector<hook_id>> r) {
     caf::anon_send(me, committed_atom::value, std::move(r));
   });
@@ -101,7 +101,7 @@ void on_committed(flusher_actor* self, result<std::vector<hook_id>>& r) {
     for (auto [p, epoch] : partitions) {
       st.log->warn("rejected stale cursor writes for partition {} (epoch {}): its lease moved on",
                    raw(p), raw(epoch));
-      self->send(st.supervisor, fenced_atom::value, p, epoch);
+      self->send(st.parent, fenced_atom::value, p, epoch);
     }
   }
   for (auto& rp : st.waiting_current)
@@ -111,10 +111,11 @@ void on_committed(flusher_actor* self, result<std::vector<hook_id>>& r) {
     write(self);
 }
 
-caf::behavior flusher_behavior(flusher_actor* self, std::shared_ptr<const node_context> ctx,
-                               caf::actor supervisor) {
+cursor_flusher_self::behavior_type flusher_behavior(flusher_actor* self,
+                                                    std::shared_ptr<const node_context> ctx,
+                                                    cursor_flusher_parent parent) {
   self->state.ctx = std::move(ctx);
-  self->state.supervisor = std::move(supervisor);
+  self->state.parent = std::move(parent);
   self->state.log = net::logger("store");
   return {
       [=](advance_atom, const cursor_update& u) {
@@ -127,7 +128,7 @@ caf::behavior flusher_behavior(flusher_actor* self, std::shared_ptr<const node_c
       },
       [=](committed_atom, result<std::vector<hook_id>>& r) { on_committed(self, r); },
       [=](flush_atom) {
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<bool>();
         self->state.waiting_next.push_back(rp);
         write(self);
         return rp;
@@ -137,9 +138,9 @@ caf::behavior flusher_behavior(flusher_actor* self, std::shared_ptr<const node_c
 
 } // namespace
 
-caf::actor spawn_cursor_flusher(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
-                                caf::actor supervisor) {
-  return sys.spawn(flusher_behavior, std::move(ctx), std::move(supervisor));
+cursor_flusher spawn_cursor_flusher(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
+                                    cursor_flusher_parent parent) {
+  return sys.spawn(flusher_behavior, std::move(ctx), std::move(parent));
 }
 
 } // namespace courier

@@ -2,6 +2,7 @@
 
 #include "actors/exit_reason.hpp"
 #include "actors/messages.hpp"
+#include "actors/unix_time.hpp"
 #include "actors/webhook/attempt.hpp"
 #include "net/log.hpp"
 
@@ -15,12 +16,6 @@ using namespace atoms;
 namespace {
 
 constexpr std::size_t refill_below = 32; // prefetch the next batch when this few remain
-
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool is_power_of_two(int n) {
   return n > 0 && (n & (n - 1)) == 0;
@@ -44,32 +39,32 @@ struct delivery_state {
   std::mt19937_64 rng;
 };
 
-using delivery_actor = caf::stateful_actor<delivery_state>;
+using delivery_impl = delivery_actor_self::stateful_base<delivery_state>;
 
 cursor_update position(const delivery_state& st, stream_seq seq) {
   return {st.args.hook.id, st.args.hook.partition, st.args.epoch, seq};
 }
 
-void fetch(delivery_actor* self) {
+void fetch(delivery_impl* self) {
   auto& st = self->state;
   if (st.fetching || st.stopping || !st.more_available)
     return;
   st.fetching = true;
   st.more_available = false;
-  caf::actor me = caf::actor_cast<caf::actor>(self);
+  delivery_actor_self me{self};
   st.args.ctx->db->fetch_events(st.args.hook.id, st.fetched_through, st.args.ctx->fetch_batch,
                                 [me](result<std::vector<outbox_event>> result) {
                                   caf::anon_send(me, fetched_atom::value, std::move(result));
                                 });
 }
 
-void schedule_send(delivery_actor* self, std::chrono::milliseconds delay) {
+void schedule_send(delivery_impl* self, std::chrono::milliseconds delay) {
   auto& st = self->state;
   st.retry_scheduled = true;
-  self->delayed_send(self, delay, send_atom::value);
+  self->delayed_send(self, delay, try_send_atom::value);
 }
 
-void try_send(delivery_actor* self) {
+void try_send(delivery_impl* self) {
   auto& st = self->state;
   if (st.stopping || st.in_flight || st.retry_scheduled)
     return;
@@ -92,7 +87,7 @@ void try_send(delivery_actor* self) {
     return fence->open();
   };
   st.in_flight = true;
-  caf::actor me = caf::actor_cast<caf::actor>(self);
+  delivery_actor_self me{self};
   auto seq = head.seq;
   auto started = std::chrono::steady_clock::now();
   auto metrics = st.args.ctx->metrics;
@@ -103,7 +98,7 @@ void try_send(delivery_actor* self) {
   });
 }
 
-void on_success(delivery_actor* self) {
+void on_success(delivery_impl* self) {
   auto& st = self->state;
   auto ev = std::move(st.buffer.front());
   st.buffer.pop_front();
@@ -118,21 +113,21 @@ void on_success(delivery_actor* self) {
   self->send(st.args.flusher, advance_atom::value, position(st, ev.seq));
 }
 
-void park(delivery_actor* self, const std::string& error) {
+void park(delivery_impl* self, const std::string& error) {
   auto& st = self->state;
   const auto& head = st.buffer.front();
   dead_letter_request req{position(st, head.seq), st.head_attempts, error};
   st.log->warn("hook {} seq {} dead-lettered after {} attempts: {}", raw(st.args.hook.id),
                raw(head.seq), st.head_attempts, error);
   st.in_flight = true; // nothing else may go out until the park is durable
-  caf::actor me = caf::actor_cast<caf::actor>(self);
+  delivery_actor_self me{self};
   auto seq = head.seq;
   st.args.ctx->db->park_dead_letter(std::move(req), [me, seq](result<void> r) {
     caf::anon_send(me, parked_atom::value, seq, std::move(r));
   });
 }
 
-void on_failure(delivery_actor* self, const webhook::answer& a) {
+void on_failure(delivery_impl* self, const webhook::answer& a) {
   auto& st = self->state;
   const auto& cfg = st.args.ctx->cfg;
   ++st.head_attempts;
@@ -156,7 +151,7 @@ void on_failure(delivery_actor* self, const webhook::answer& a) {
   schedule_send(self, delay);
 }
 
-caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
+delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delivery_args args) {
   auto& st = self->state;
   self->set_exception_handler(exception_to_error);
   st.log = net::logger("dispatch");
@@ -196,7 +191,7 @@ caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
         if (st.more_available && st.buffer.size() < refill_below)
           fetch(self);
       },
-      [=](send_atom) {
+      [=](try_send_atom) {
         self->state.retry_scheduled = false;
         try_send(self);
       },
@@ -219,7 +214,7 @@ caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
           // Stop only once the hook is durably disabled, so the partition actor,
           // reloading after we exit, cannot see it active and start us again.
           st.stopping = true;
-          caf::actor me = caf::actor_cast<caf::actor>(self);
+          delivery_actor_self me{self};
           st.args.ctx->db->disable_hook(
               st.args.hook.id, "subscriber answered 410 Gone",
               [me](result<void> r) { caf::anon_send(me, disabled_atom::value, std::move(r)); });
@@ -262,7 +257,7 @@ caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
           return self->quit(exit_reason(with_context(r.error(), "disabling the hook")));
         self->quit();
       },
-      [=](spec_atom, hook_spec& spec) {
+      [=](hook_spec_atom, hook_spec& spec) {
         auto& hook = self->state.args.hook;
         hook.url = std::move(spec.url);
         hook.secrets = std::move(spec.secrets);
@@ -278,7 +273,7 @@ caf::behavior delivery_behavior(delivery_actor* self, delivery_args args) {
 
 } // namespace
 
-caf::actor spawn_delivery_actor(caf::local_actor* parent, delivery_args args) {
+delivery_actor spawn_delivery_actor(caf::local_actor* parent, delivery_args args) {
   return parent->spawn<caf::monitored>(delivery_behavior, std::move(args));
 }
 

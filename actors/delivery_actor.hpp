@@ -4,23 +4,49 @@
 // the head on the policy's schedule and reports progress to the cursor flusher. What
 // an attempt sends and what its answer means is actors/webhook/attempt.hpp; this actor
 // keeps the order and the state machine. Spawned, monitored and restarted by its
-// partition actor, which reads the class of the error it exits with.
+// partition actor, which reads the class of the error it exits with (a stop after
+// 410 Gone is a normal exit).
+#include "actors/cursor_flusher.hpp"
+#include "actors/messages.hpp"
 #include "actors/node_context.hpp"
 
-#include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
 
 #include <memory>
 
 namespace courier {
+
+// What a partition actor sends a delivery actor.
+using delivery_actor = caf::typed_actor<
+    // the outbox may hold new events for the hook
+    caf::reacts_to<atoms::wake_atom>,
+    // the hook's URL or secrets changed: later attempts use these
+    caf::reacts_to<atoms::hook_spec_atom, hook_spec>,
+    // finish the attempt in flight, then exit normally
+    caf::reacts_to<atoms::stop_atom>>;
+
+// The delivery actor's whole protocol: the above plus what it sends itself.
+using delivery_actor_self = delivery_actor::extend<
+    // store (pool thread): the next events after the buffered ones
+    caf::reacts_to<atoms::fetched_atom, result<std::vector<outbox_event>>>,
+    // timer: the retry delay is over, or the fence may have reopened
+    caf::reacts_to<atoms::try_send_atom>,
+    // HTTP client (Asio thread): the answer to the attempt for seq
+    caf::reacts_to<atoms::http_done_atom, stream_seq, net::http_result>,
+    // store: the dead letter for seq is durable, or the error (fenced by a newer lease)
+    caf::reacts_to<atoms::parked_atom, stream_seq, result<void>>,
+    // store: the hook is durably disabled after 410 Gone, or the error
+    caf::reacts_to<atoms::disabled_atom, result<void>>>;
 
 struct delivery_args {
   std::shared_ptr<const node_context> ctx;
   hook_spec hook;
   lease_epoch epoch{};
   std::shared_ptr<partition_fence> fence;
-  caf::actor flusher;
+  cursor_flusher flusher;
 };
 
-caf::actor spawn_delivery_actor(caf::local_actor* parent, delivery_args args);
+// Spawned monitored by `parent`.
+delivery_actor spawn_delivery_actor(caf::local_actor* parent, delivery_args args);
 
 } // namespace courier

@@ -3,9 +3,11 @@
 #include "actors/exit_reason.hpp"
 #include "actors/messages.hpp"
 #include "actors/policy/balance.hpp"
+#include "actors/supervision.hpp"
 #include "net/log.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <random>
 #include <set>
@@ -21,17 +23,21 @@ struct keeper_state {
 
   std::shared_ptr<const node_context> ctx;
   std::unique_ptr<lease_store> leases;
-  caf::actor supervisor;
+  lease_keeper_parent parent;
   std::shared_ptr<spdlog::logger> log;
   std::map<partition_id, lease_epoch> held;
   std::set<partition_id> releasing; // asked the supervisor to hand over
   bool draining = false;
   bool drained = false;
-  int failed_opens = 0;
-  std::mt19937 rng{std::random_device{}()};
+  backoff reconnect;    // after a failed tick: the connection is gone
+  int failed_ticks = 0; // in a row
+  jitter_source jitter;
+  lease_clock::clock::time_point session_opened{}; // when the lease session last opened
+  bool waiting_logged = false;                     // once per session
+  std::mt19937 rng{std::random_device{}()};        // picks which unowned partitions to try
 };
 
-using keeper_actor = caf::stateful_actor<keeper_state>;
+using keeper_actor = lease_keeper_self::stateful_base<keeper_state>;
 
 void lose_everything(keeper_actor* self, const error& why) {
   auto& st = self->state;
@@ -41,7 +47,7 @@ void lose_everything(keeper_actor* self, const error& why) {
   if (!st.held.empty()) {
     st.log->warn("lost all {} partition leases: {}", st.held.size(), to_string(why));
     st.ctx->metrics->leases_lost().Increment();
-    self->send(st.supervisor, lost_atom::value);
+    self->send(st.parent, leases_lost_atom::value);
   } else {
     st.log->warn("lease connection failed: {}", to_string(why));
   }
@@ -64,7 +70,7 @@ bool survive(keeper_actor* self, const error& failure) {
 void request_release(keeper_actor* self, partition_id partition) {
   auto& st = self->state;
   if (st.releasing.insert(partition).second)
-    self->send(st.supervisor, release_atom::value, partition);
+    self->send(st.parent, release_atom::value, partition);
 }
 
 void finish_drain_if_done(keeper_actor* self) {
@@ -80,7 +86,7 @@ void finish_drain_if_done(keeper_actor* self) {
   }
   st.leases->close();
   st.ctx->clock->invalidate();
-  self->send(st.supervisor, drained_atom::value);
+  self->send(st.parent, drained_atom::value);
   self->quit();
 }
 
@@ -100,6 +106,31 @@ void report_takeovers(keeper_state& st, const std::vector<lease_grant>& grants) 
                  info.first, node, info.second);
 }
 
+// The partitions this node may try to take now. A session younger than the self-expiry
+// may have been opened on a server that lost every lock at once (a restart or a
+// failover): the nodes named in orphaned lease rows may then still be sending on their
+// old leases until their fences close, at most a self-expiry after the locks went. So
+// their partitions wait until this session is that old (peers are assumed to use the
+// same lease_self_expiry_ms). An older session saw the locks go one by one, each only
+// when its holder had died or had been silent past its self-expiry.
+std::vector<partition_id> takeable(keeper_state& st, const cluster_view& view) {
+  auto expiry = st.ctx->cfg.lease_self_expiry;
+  auto age = lease_clock::clock::now() - st.session_opened;
+  if (age >= expiry || view.orphaned.empty())
+    return view.unowned;
+  if (!st.waiting_logged) {
+    st.waiting_logged = true;
+    st.log->info("fresh lease session: leaving {} partitions of other nodes alone for {} ms, "
+                 "until their old owners' self-expiry has surely passed",
+                 view.orphaned.size(),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(expiry - age).count());
+  }
+  std::vector<partition_id> out;
+  std::set_difference(view.unowned.begin(), view.unowned.end(), view.orphaned.begin(),
+                      view.orphaned.end(), std::back_inserter(out));
+  return out;
+}
+
 result<void> balance(keeper_actor* self, const cluster_view& view) {
   auto& st = self->state;
   const auto& cfg = st.ctx->cfg;
@@ -109,7 +140,7 @@ result<void> balance(keeper_actor* self, const cluster_view& view) {
   for (auto it = st.held.begin(); it != st.held.end();) {
     if (truly_held.count(it->first) == 0) {
       st.log->warn("partition {} lease is no longer held by this session", raw(it->first));
-      self->send(st.supervisor, revoke_atom::value, it->first);
+      self->send(st.parent, revoke_atom::value, it->first);
       st.releasing.erase(it->first);
       it = st.held.erase(it);
     } else {
@@ -135,7 +166,7 @@ result<void> balance(keeper_actor* self, const cluster_view& view) {
     st.log->info("rebalancing: handing over {} partitions (target {} of {} across {} nodes)",
                  keeping - target, target, cfg.partitions, view.live_nodes.size());
   } else if (static_cast<int>(st.held.size()) < target && !view.unowned.empty()) {
-    auto candidates = view.unowned;
+    auto candidates = takeable(st, view);
     std::shuffle(candidates.begin(), candidates.end(), st.rng);
     candidates.resize(
         std::min(candidates.size(), static_cast<std::size_t>(target - st.held.size())));
@@ -145,7 +176,7 @@ result<void> balance(keeper_actor* self, const cluster_view& view) {
     const auto& grants = acquired.value();
     for (const auto& g : grants) {
       st.held[g.partition] = g.epoch;
-      self->send(st.supervisor, acquired_atom::value, g);
+      self->send(st.parent, acquired_atom::value, g);
     }
     report_takeovers(st, grants);
     if (!grants.empty()) {
@@ -165,9 +196,11 @@ result<void> beat(keeper_actor* self) {
     auto opened = st.leases->open();
     if (!opened.ok())
       return opened;
-    if (st.failed_opens > 0)
+    st.session_opened = lease_clock::clock::now();
+    st.waiting_logged = false;
+    if (st.failed_ticks > 0)
       st.log->info("lease connection re-established");
-    st.failed_opens = 0;
+    st.failed_ticks = 0;
   }
   auto sent_at = lease_clock::clock::now();
   auto view = st.leases->heartbeat(cfg.lease_self_expiry, cfg.lease_self_expiry * 2);
@@ -193,21 +226,24 @@ void tick(keeper_actor* self) {
   if (!beaten.ok()) {
     if (!survive(self, beaten.error()))
       return;
-    ++st.failed_opens;
-    next = std::min<std::chrono::milliseconds>(cfg.lease_tick * (1 << std::min(st.failed_opens, 4)),
-                                               std::chrono::milliseconds{5000});
+    next = st.reconnect.delay(++st.failed_ticks, st.jitter.next());
   }
   finish_drain_if_done(self);
   if (!st.drained)
     self->delayed_send(self, next, tick_atom::value);
 }
 
-caf::behavior keeper_behavior(keeper_actor* self, std::shared_ptr<const node_context> ctx,
-                              std::unique_ptr<lease_store>* leases, caf::actor supervisor) {
+lease_keeper_self::behavior_type keeper_behavior(keeper_actor* self,
+                                                 std::shared_ptr<const node_context> ctx,
+                                                 std::unique_ptr<lease_store> leases,
+                                                 lease_keeper_parent parent) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
-  st.leases = std::move(*leases);
-  st.supervisor = std::move(supervisor);
+  st.leases = std::move(leases);
+  // Twice the tick doubling to 5 s: every node of the cluster reconnects to the same
+  // Postgres after it restarts, hence the jitter.
+  st.reconnect = backoff{st.ctx->cfg.lease_tick * 2, 2.0, std::chrono::seconds{5}, 0.2};
+  st.parent = std::move(parent);
   st.log = net::logger("lease");
   self->send(self, tick_atom::value);
   return {
@@ -245,14 +281,10 @@ caf::behavior keeper_behavior(keeper_actor* self, std::shared_ptr<const node_con
 
 } // namespace
 
-caf::actor spawn_lease_keeper(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
-                              std::unique_ptr<lease_store> leases, caf::actor supervisor) {
-  // The unique_ptr travels by address: CAF copies spawn arguments.
-  auto holder = std::make_shared<std::unique_ptr<lease_store>>(std::move(leases));
-  return sys.spawn<caf::detached>([holder, ctx = std::move(ctx),
-                                   supervisor = std::move(supervisor)](keeper_actor* self) mutable {
-    return keeper_behavior(self, std::move(ctx), holder.get(), std::move(supervisor));
-  });
+lease_keeper spawn_lease_keeper(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
+                                std::unique_ptr<lease_store> leases, lease_keeper_parent parent) {
+  return sys.spawn<caf::detached>(keeper_behavior, std::move(ctx), std::move(leases),
+                                  std::move(parent));
 }
 
 } // namespace courier

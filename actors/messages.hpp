@@ -1,6 +1,10 @@
 #pragma once
-// The vocabulary actors speak. Atoms name the message; payload types are plain
-// actors/domain values, allowed as local-only (never serialized) message types.
+// The vocabulary actors speak. Every message starts with an atom that names it (typed
+// interfaces need one wherever payload types alone would collide, and one rule reads
+// better than two); which actor accepts which message is declared by the typed
+// interface in that actor's header. Payload types are plain actors/domain values, allowed
+// as local-only (never serialized) message types. Atom texts are CAF's, at most 10
+// characters; they show up in CAF's own logs.
 #include "actors/domain/error.hpp"
 #include "actors/domain/types.hpp"
 #include "actors/ports/notification_source.hpp"
@@ -14,38 +18,44 @@ namespace courier::atoms {
 
 // delivery actor
 using wake_atom = caf::atom_constant<caf::atom("wake")>;
+using hook_spec_atom = caf::atom_constant<caf::atom("hook_spec")>;
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using fetched_atom = caf::atom_constant<caf::atom("fetched")>;
-using send_atom = caf::atom_constant<caf::atom("send")>;
-using http_done_atom = caf::atom_constant<caf::atom("httpdone")>;
+using try_send_atom = caf::atom_constant<caf::atom("try_send")>;
+using http_done_atom = caf::atom_constant<caf::atom("http_done")>;
 using parked_atom = caf::atom_constant<caf::atom("parked")>;
 using disabled_atom = caf::atom_constant<caf::atom("disabled")>;
-using stop_atom = caf::atom_constant<caf::atom("stop")>;
-using spec_atom = caf::atom_constant<caf::atom("spec")>;
 // cursor flusher
 using advance_atom = caf::atom_constant<caf::atom("advance")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using committed_atom = caf::atom_constant<caf::atom("committed")>;
-using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using fenced_atom = caf::atom_constant<caf::atom("fenced")>;
 // partition actor
-using loaded_atom = caf::atom_constant<caf::atom("loaded")>;
-using hooks_changed_atom = caf::atom_constant<caf::atom("hookschg")>;
-using restart_atom = caf::atom_constant<caf::atom("restart")>;
+using hooks_changed_atom = caf::atom_constant<caf::atom("hookchange")>;
 using release_atom = caf::atom_constant<caf::atom("release")>;
 using revoke_atom = caf::atom_constant<caf::atom("revoke")>;
-using grace_atom = caf::atom_constant<caf::atom("grace")>;
-// lease keeper / node supervisor
+using loaded_atom = caf::atom_constant<caf::atom("loaded")>;
+using restart_atom = caf::atom_constant<caf::atom("restart")>;
+using grace_over_atom = caf::atom_constant<caf::atom("grace_over")>;
+// lease keeper
 using acquired_atom = caf::atom_constant<caf::atom("acquired")>;
 using released_atom = caf::atom_constant<caf::atom("released")>;
-using lost_atom = caf::atom_constant<caf::atom("lost")>;
-using fenced_atom = caf::atom_constant<caf::atom("fenced")>;
+using leases_lost_atom = caf::atom_constant<caf::atom("leaseslost")>;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using drained_atom = caf::atom_constant<caf::atom("drained")>;
-using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 // notification listener
-using poll_atom = caf::atom_constant<caf::atom("poll")>;
 using wakeups_atom = caf::atom_constant<caf::atom("wakeups")>;
-using partitions_atom = caf::atom_constant<caf::atom("parts")>;
+using held_partitions_atom = caf::atom_constant<caf::atom("partitions")>;
+using poll_atom = caf::atom_constant<caf::atom("poll")>;
+// node supervisor
+using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 using maintain_atom = caf::atom_constant<caf::atom("maintain")>;
+using maintained_atom = caf::atom_constant<caf::atom("maintained")>;
+// cluster metrics
+using read_stats_atom = caf::atom_constant<caf::atom("readstats")>;
+using stats_read_atom = caf::atom_constant<caf::atom("statsread")>;
+// timers of the cursor flusher and the lease keeper
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
 
 } // namespace courier::atoms
 

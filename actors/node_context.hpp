@@ -1,6 +1,7 @@
 #pragma once
 // Everything a node's actors share: configuration, the store, the HTTP client, the
 // self-expiry fence and metrics. Built once by the node bootstrap, read-only after.
+#include "actors/policy/backoff.hpp"
 #include "actors/policy/lease_clock.hpp"
 #include "actors/policy/retry_policy.hpp"
 #include "actors/ports/store.hpp"
@@ -24,11 +25,15 @@ struct node_context {
   std::shared_ptr<telemetry> metrics;
   retry_policy retry;
   std::string user_agent;
-  // Supervision limits for delivery actors.
-  int max_restarts = 5; // within restart_window, then quarantine
-  std::chrono::milliseconds restart_window{60000};
-  std::chrono::milliseconds quarantine{60000};
   int fetch_batch = 256;
+
+  // How supervisors restart a failed child: 100 ms doubling to 10 s, spread ±20 % so
+  // children that failed together (a lost store connection fails them all) restart
+  // apart; the budget is the restart_max, restart_window_ms and quarantine_ms keys.
+  restart_policy restarts() const {
+    using namespace std::chrono_literals;
+    return {{100ms, 2.0, 10s, 0.2}, {cfg.restart_max, cfg.restart_window, cfg.quarantine}};
+  }
 };
 
 // Whether a partition's deliveries may still go out: the node-wide self-expiry fence

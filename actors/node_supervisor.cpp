@@ -6,11 +6,10 @@
 #include "actors/messages.hpp"
 #include "actors/notification_listener.hpp"
 #include "actors/partition_actor.hpp"
+#include "actors/supervision.hpp"
 #include "net/log.hpp"
 
 #include <map>
-#include <set>
-#include <unordered_map>
 
 namespace courier {
 
@@ -23,9 +22,9 @@ constexpr std::chrono::seconds outbox_maintenance_interval{60};
 
 struct running_partition {
   lease_grant lease;
-  caf::actor actor;
+  partition_actor actor;
   bool releasing = false;
-  int crashes = 0;
+  failure_history failures;
 };
 
 struct supervisor_state {
@@ -33,29 +32,30 @@ struct supervisor_state {
 
   std::shared_ptr<const node_context> ctx;
   std::shared_ptr<spdlog::logger> log;
-  caf::actor keeper;
-  caf::actor listener;
-  caf::actor flusher;
+  restart_policy restarts;
+  jitter_source jitter;
+  lease_keeper keeper;
+  notification_listener listener;
+  cursor_flusher flusher;
   std::map<partition_id, running_partition> partitions;
-  std::unordered_map<caf::actor_addr, partition_id> by_addr;
+  child_registry<partition_id> running; // partition actors by partition
   bool stopping = false;
 };
 
-using supervisor_actor = caf::stateful_actor<supervisor_state>;
+using supervisor_actor = node_supervisor_self::stateful_base<supervisor_state>;
 
 void publish_partitions(supervisor_actor* self) {
   auto& st = self->state;
   std::vector<partition_id> held;
   for (auto& [p, rp] : st.partitions)
     held.push_back(p);
-  self->send(st.listener, partitions_atom::value, std::move(held));
+  self->send(st.listener, held_partitions_atom::value, std::move(held));
 }
 
 void start_partition(supervisor_actor* self, running_partition& rp) {
   auto& st = self->state;
   rp.actor = spawn_partition_actor(self, {st.ctx, rp.lease, st.flusher});
-  st.by_addr[rp.actor.address()] = rp.lease.partition;
-  st.ctx->metrics->actors("partition").Increment();
+  st.running.add(rp.actor, rp.lease.partition);
 }
 
 // The partition's actor is gone and its cursors are flushed: the lease may go.
@@ -72,8 +72,7 @@ void revoke(supervisor_actor* self, partition_id partition) {
   if (it == st.partitions.end())
     return;
   if (it->second.actor) {
-    st.by_addr.erase(it->second.actor.address());
-    st.ctx->metrics->actors("partition").Decrement();
+    st.running.forget(it->second.actor.address());
     self->send(it->second.actor, revoke_atom::value);
   }
   st.partitions.erase(it);
@@ -89,14 +88,8 @@ void drop_fenced(supervisor_actor* self, partition_id partition) {
   publish_partitions(self);
 }
 
-void on_partition_down(supervisor_actor* self, const caf::down_msg& dm) {
+void on_partition_down(supervisor_actor* self, partition_id partition, const caf::error& reason) {
   auto& st = self->state;
-  auto found = st.by_addr.find(dm.source);
-  if (found == st.by_addr.end())
-    return;
-  auto partition = found->second;
-  st.by_addr.erase(found);
-  st.ctx->metrics->actors("partition").Decrement();
   auto it = st.partitions.find(partition);
   if (it == st.partitions.end())
     return; // revoked: already forgotten
@@ -104,148 +97,155 @@ void on_partition_down(supervisor_actor* self, const caf::down_msg& dm) {
   rp.actor = nullptr;
   if (rp.releasing)
     return hand_over(self, partition);
-  auto failure = failure_of(dm.reason);
+  auto failure = failure_of(reason);
   if (failure.code == errc::fenced)
     return drop_fenced(self, partition);
-  // A crashed partition actor (its deliverers died with it): same lease, new actor.
-  ++rp.crashes;
+  // A failed partition actor (its deliverers died with it): same lease, new actor, after
+  // the restart backoff, whatever the class. Never quarantined: its lease would sit idle
+  // on this node.
+  auto decision =
+      st.restarts.backoff_only(rp.failures, failure_history::clock::now(), st.jitter.next());
   st.ctx->metrics->actor_restarts("partition").Increment();
-  auto backoff = std::chrono::milliseconds{100} * (1 << std::min(rp.crashes, 7));
   st.log->warn("partition actor {} failed ({}); restarting in {} ms", raw(partition),
-               to_string(failure), backoff.count());
-  self->delayed_send(self, backoff, restart_atom::value, partition);
+               to_string(failure), decision.delay.count());
+  self->delayed_send(self, decision.delay, restart_atom::value, partition);
+}
+
+node_supervisor_self::behavior_type supervisor_behavior(supervisor_actor* self,
+                                                        std::shared_ptr<const node_context> ctx,
+                                                        node_parts parts) {
+  auto& st = self->state;
+  st.ctx = ctx;
+  st.log = net::logger("node");
+  st.restarts = ctx->restarts();
+  st.running = child_registry<partition_id>{ctx->metrics->actors("partition")};
+  node_supervisor_self me{self};
+  st.flusher = spawn_cursor_flusher(self->system(), ctx, me);
+  st.listener =
+      spawn_notification_listener(self->system(), ctx, std::move(parts.notifications), me);
+  st.keeper = spawn_lease_keeper(self->system(), ctx, std::move(parts.leases), me);
+  // The helpers die with the supervisor, whatever the reason.
+  self->link_to(st.flusher);
+  self->link_to(st.listener);
+  self->link_to(st.keeper);
+  watch_children(self, st.running, [self](partition_id partition, const caf::error& reason) {
+    on_partition_down(self, partition, reason);
+  });
+  self->send(self, maintain_atom::value);
+  return {
+      [=](acquired_atom, const lease_grant& g) {
+        auto& st = self->state;
+        auto& rp = st.partitions[g.partition];
+        rp = running_partition{g, {}, false, {}};
+        start_partition(self, rp);
+        publish_partitions(self);
+      },
+      [=](release_atom, partition_id partition) {
+        auto& st = self->state;
+        auto it = st.partitions.find(partition);
+        if (it == st.partitions.end()) {
+          self->send(st.keeper, released_atom::value, partition);
+          return;
+        }
+        it->second.releasing = true;
+        if (it->second.actor)
+          self->send(it->second.actor, release_atom::value);
+        else // crashed and waiting for a restart: nothing runs, hand it over now
+          hand_over(self, partition);
+      },
+      [=](restart_atom, partition_id partition) {
+        auto& st = self->state;
+        auto it = st.partitions.find(partition);
+        if (it == st.partitions.end() || it->second.actor)
+          return;
+        if (it->second.releasing)
+          return hand_over(self, partition);
+        start_partition(self, it->second);
+      },
+      [=](revoke_atom, partition_id partition) {
+        revoke(self, partition);
+        publish_partitions(self);
+      },
+      [=](leases_lost_atom) {
+        auto& st = self->state;
+        std::vector<partition_id> all;
+        for (auto& [p, rp] : st.partitions)
+          all.push_back(p);
+        for (auto p : all)
+          revoke(self, p);
+        publish_partitions(self);
+      },
+      [=](fenced_atom, partition_id partition, lease_epoch epoch) {
+        // A newer epoch exists: someone else owns it now. Stop at once -- unless we
+        // hold it again under a newer epoch and the rejected write was a leftover.
+        auto& st = self->state;
+        auto it = st.partitions.find(partition);
+        if (it == st.partitions.end() || it->second.lease.epoch != epoch)
+          return;
+        drop_fenced(self, partition);
+      },
+      [=](wakeups_atom, std::vector<wakeup>& batch) {
+        auto& st = self->state;
+        for (const auto& w : batch) {
+          auto it = st.partitions.find(w.partition);
+          if (it == st.partitions.end() || !it->second.actor)
+            continue;
+          if (w.hook)
+            self->send(it->second.actor, wake_atom::value, *w.hook);
+          else
+            self->send(it->second.actor, hooks_changed_atom::value);
+        }
+      },
+      [=](shutdown_atom) {
+        auto& st = self->state;
+        if (st.stopping)
+          return;
+        st.stopping = true;
+        st.log->info("shutting down: handing over {} partitions", st.partitions.size());
+        self->send(st.keeper, drain_atom::value);
+      },
+      [=](maintain_atom) {
+        // Outbox rotation: every node asks; the SQL serialises and skips what is done.
+        auto& st = self->state;
+        if (st.stopping)
+          return;
+        node_supervisor_self me{self};
+        st.ctx->db->maintain_outbox([me](result<outbox_maintenance> r) {
+          caf::anon_send(me, maintained_atom::value, std::move(r));
+        });
+      },
+      [=](maintained_atom, result<outbox_maintenance>& r) {
+        auto& st = self->state;
+        // Whatever the class, delivery must not stop for want of rotation: a failure
+        // is logged and tried again at the next interval (every node asks anyway).
+        if (!r.ok())
+          st.log->warn("outbox maintenance failed ({}); trying again later", to_string(r.error()));
+        else if (r.value().created > 0 || r.value().dropped > 0)
+          st.log->info("outbox maintenance: {} partitions created ahead, {} delivered ones dropped",
+                       r.value().created, r.value().dropped);
+        self->delayed_send(self, outbox_maintenance_interval, maintain_atom::value);
+      },
+      [=](drained_atom) {
+        auto& st = self->state;
+        // Every partition actor flushed before its release; one last flush covers
+        // anything reported since. The helpers are told to stop explicitly: a
+        // normal exit does not propagate over links.
+        auto finish = [=] {
+          self->send_exit(self->state.listener, caf::exit_reason::user_shutdown);
+          self->send_exit(self->state.flusher, caf::exit_reason::user_shutdown);
+          self->quit();
+        };
+        self->request(st.flusher, caf::infinite, flush_atom::value)
+            .then([=](bool) { finish(); }, [=](caf::error&) { finish(); });
+      },
+  };
 }
 
 } // namespace
 
-caf::actor spawn_node_supervisor(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
-                                 node_parts parts) {
-  auto shared_parts = std::make_shared<node_parts>(std::move(parts));
-  return sys.spawn([ctx = std::move(ctx), shared_parts](supervisor_actor* self) {
-    auto& st = self->state;
-    st.ctx = ctx;
-    st.log = net::logger("node");
-    caf::actor me = caf::actor_cast<caf::actor>(self);
-    st.flusher = spawn_cursor_flusher(self->system(), ctx, me);
-    st.listener = spawn_notification_listener(self->system(), ctx,
-                                              std::move(shared_parts->notifications), me);
-    st.keeper = spawn_lease_keeper(self->system(), ctx, std::move(shared_parts->leases), me);
-    // The helpers die with the supervisor, whatever the reason.
-    self->link_to(st.flusher);
-    self->link_to(st.listener);
-    self->link_to(st.keeper);
-    self->set_down_handler([=](caf::down_msg& dm) { on_partition_down(self, dm); });
-    self->send(self, maintain_atom::value);
-    return caf::behavior{
-        [=](acquired_atom, const lease_grant& g) {
-          auto& st = self->state;
-          auto& rp = st.partitions[g.partition];
-          rp = running_partition{g, nullptr, false, 0};
-          start_partition(self, rp);
-          publish_partitions(self);
-        },
-        [=](release_atom, partition_id partition) {
-          auto& st = self->state;
-          auto it = st.partitions.find(partition);
-          if (it == st.partitions.end()) {
-            self->send(st.keeper, released_atom::value, partition);
-            return;
-          }
-          it->second.releasing = true;
-          if (it->second.actor)
-            self->send(it->second.actor, release_atom::value);
-          else // crashed and waiting for a restart: nothing runs, hand it over now
-            hand_over(self, partition);
-        },
-        [=](restart_atom, partition_id partition) {
-          auto& st = self->state;
-          auto it = st.partitions.find(partition);
-          if (it == st.partitions.end() || it->second.actor)
-            return;
-          if (it->second.releasing)
-            return hand_over(self, partition);
-          start_partition(self, it->second);
-        },
-        [=](revoke_atom, partition_id partition) {
-          revoke(self, partition);
-          publish_partitions(self);
-        },
-        [=](lost_atom) {
-          auto& st = self->state;
-          std::vector<partition_id> all;
-          for (auto& [p, rp] : st.partitions)
-            all.push_back(p);
-          for (auto p : all)
-            revoke(self, p);
-          publish_partitions(self);
-        },
-        [=](fenced_atom, partition_id partition, lease_epoch epoch) {
-          // A newer epoch exists: someone else owns it now. Stop at once -- unless we
-          // hold it again under a newer epoch and the rejected write was a leftover.
-          auto& st = self->state;
-          auto it = st.partitions.find(partition);
-          if (it == st.partitions.end() || it->second.lease.epoch != epoch)
-            return;
-          drop_fenced(self, partition);
-        },
-        [=](wakeups_atom, std::vector<wakeup>& batch) {
-          auto& st = self->state;
-          for (const auto& w : batch) {
-            auto it = st.partitions.find(w.partition);
-            if (it == st.partitions.end() || !it->second.actor)
-              continue;
-            if (w.hook)
-              self->send(it->second.actor, wake_atom::value, *w.hook);
-            else
-              self->send(it->second.actor, hooks_changed_atom::value);
-          }
-        },
-        [=](shutdown_atom) {
-          auto& st = self->state;
-          if (st.stopping)
-            return;
-          st.stopping = true;
-          st.log->info("shutting down: handing over {} partitions", st.partitions.size());
-          self->send(st.keeper, drain_atom::value);
-        },
-        [=](maintain_atom) {
-          // Outbox rotation: every node asks; the SQL serialises and skips what is done.
-          auto& st = self->state;
-          if (st.stopping)
-            return;
-          caf::actor me = caf::actor_cast<caf::actor>(self);
-          st.ctx->db->maintain_outbox([me](result<outbox_maintenance> r) {
-            caf::anon_send(me, maintain_atom::value, std::move(r));
-          });
-        },
-        [=](maintain_atom, result<outbox_maintenance>& r) {
-          auto& st = self->state;
-          // Whatever the class, delivery must not stop for want of rotation: a failure
-          // is logged and tried again at the next interval (every node asks anyway).
-          if (!r.ok())
-            st.log->warn("outbox maintenance failed ({}); trying again later",
-                         to_string(r.error()));
-          else if (r.value().created > 0 || r.value().dropped > 0)
-            st.log->info(
-                "outbox maintenance: {} partitions created ahead, {} delivered ones dropped",
-                r.value().created, r.value().dropped);
-          self->delayed_send(self, outbox_maintenance_interval, maintain_atom::value);
-        },
-        [=](drained_atom) {
-          auto& st = self->state;
-          // Every partition actor flushed before its release; one last flush covers
-          // anything reported since. The helpers are told to stop explicitly: a
-          // normal exit does not propagate over links.
-          auto finish = [=] {
-            self->send_exit(self->state.listener, caf::exit_reason::user_shutdown);
-            self->send_exit(self->state.flusher, caf::exit_reason::user_shutdown);
-            self->quit();
-          };
-          self->request(st.flusher, caf::infinite, flush_atom::value)
-              .then([=](bool) { finish(); }, [=](caf::error&) { finish(); });
-        },
-    };
-  });
+node_supervisor spawn_node_supervisor(caf::actor_system& sys,
+                                      std::shared_ptr<const node_context> ctx, node_parts parts) {
+  return sys.spawn(supervisor_behavior, std::move(ctx), std::move(parts));
 }
 
 } // namespace courier

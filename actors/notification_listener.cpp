@@ -2,6 +2,7 @@
 
 #include "actors/exit_reason.hpp"
 #include "actors/messages.hpp"
+#include "actors/supervision.hpp"
 #include "net/log.hpp"
 
 #include <algorithm>
@@ -15,19 +16,24 @@ namespace {
 // How long one wait blocks; bounds how late this thread sees its other messages.
 constexpr std::chrono::milliseconds wait_slice{50};
 
+// 200 ms doubling to 5 s; every node reconnects to the same Postgres after it
+// restarts, hence the jitter. The backlog scan covers the gap meanwhile.
+constexpr backoff reconnect{std::chrono::milliseconds{200}, 2.0, std::chrono::seconds{5}, 0.2};
+
 struct listener_state {
   static inline const char* name = "courier.listener";
 
   std::shared_ptr<const node_context> ctx;
-  std::shared_ptr<notification_source> source;
-  caf::actor supervisor;
+  std::unique_ptr<notification_source> source;
+  notification_listener_parent parent;
   std::shared_ptr<spdlog::logger> log;
   std::vector<partition_id> partitions;
   std::chrono::steady_clock::time_point next_scan{};
-  int failures = 0;
+  int failures = 0; // in a row
+  jitter_source jitter;
 };
 
-using listener_actor = caf::stateful_actor<listener_state>;
+using listener_actor = notification_listener_self::stateful_base<listener_state>;
 
 void dedupe(std::vector<wakeup>& w) {
   std::sort(w.begin(), w.end(), [](const wakeup& a, const wakeup& b) {
@@ -72,7 +78,7 @@ void poll(listener_actor* self) {
   if (batch.ok()) {
     if (!batch.value().empty()) {
       dedupe(batch.value());
-      self->send(st.supervisor, wakeups_atom::value, std::move(batch.value()));
+      self->send(st.parent, wakeups_atom::value, std::move(batch.value()));
     }
     self->send(self, poll_atom::value);
     return;
@@ -81,40 +87,42 @@ void poll(listener_actor* self) {
   // cannot heal fails the listener, and with it (linked) the node.
   if (batch.error().code != errc::retryable)
     return self->quit(exit_reason(batch.error()));
-  ++st.failures;
-  auto next = std::min<std::chrono::milliseconds>(
-      std::chrono::milliseconds{100 << std::min(st.failures, 6)}, std::chrono::milliseconds{5000});
+  auto next = reconnect.delay(++st.failures, st.jitter.next());
   st.log->warn("notifications unavailable ({}); reconnecting in {} ms", batch.error().message,
                next.count());
   self->delayed_send(self, next, poll_atom::value);
 }
 
+notification_listener_self::behavior_type
+listener_behavior(listener_actor* self, std::shared_ptr<const node_context> ctx,
+                  std::unique_ptr<notification_source> source,
+                  notification_listener_parent parent) {
+  auto& st = self->state;
+  st.ctx = std::move(ctx);
+  st.source = std::move(source);
+  st.parent = std::move(parent);
+  st.log = net::logger("listen");
+  self->send(self, poll_atom::value);
+  return {
+      [=](poll_atom) { poll(self); },
+      [=](held_partitions_atom, std::vector<partition_id>& held) {
+        auto& st = self->state;
+        bool grew = held.size() > st.partitions.size();
+        st.partitions = std::move(held);
+        if (grew) // newly acquired partitions: look for their backlog right away
+          st.next_scan = {};
+      },
+  };
+}
+
 } // namespace
 
-caf::actor spawn_notification_listener(caf::actor_system& sys,
-                                       std::shared_ptr<const node_context> ctx,
-                                       std::unique_ptr<notification_source> source,
-                                       caf::actor supervisor) {
-  std::shared_ptr<notification_source> shared = std::move(source);
-  return sys.spawn<caf::detached>(
-      [ctx = std::move(ctx), shared, supervisor = std::move(supervisor)](listener_actor* self) {
-        auto& st = self->state;
-        st.ctx = ctx;
-        st.source = shared;
-        st.supervisor = supervisor;
-        st.log = net::logger("listen");
-        self->send(self, poll_atom::value);
-        return caf::behavior{
-            [=](poll_atom) { poll(self); },
-            [=](partitions_atom, std::vector<partition_id>& held) {
-              auto& st = self->state;
-              bool grew = held.size() > st.partitions.size();
-              st.partitions = std::move(held);
-              if (grew) // newly acquired partitions: look for their backlog right away
-                st.next_scan = {};
-            },
-        };
-      });
+notification_listener spawn_notification_listener(caf::actor_system& sys,
+                                                  std::shared_ptr<const node_context> ctx,
+                                                  std::unique_ptr<notification_source> source,
+                                                  notification_listener_parent parent) {
+  return sys.spawn<caf::detached>(listener_behavior, std::move(ctx), std::move(source),
+                                  std::move(parent));
 }
 
 } // namespace courier

@@ -5,20 +5,34 @@
 // per event. Every poll_interval it also asks which held hooks have a backlog: the
 // safety net for notifications lost while the connection was down. A session failure
 // reconnecting may heal is retried with backoff; any other fails the listener.
+#include "actors/messages.hpp"
 #include "actors/node_context.hpp"
 #include "actors/ports/notification_source.hpp"
 
-#include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
 
 #include <memory>
 
 namespace courier {
 
-// Sends the supervisor (wakeups_atom, std::vector<wakeup>). Accepts
-// (partitions_atom, std::vector<partition_id>) with the partitions currently held.
-caf::actor spawn_notification_listener(caf::actor_system& sys,
-                                       std::shared_ptr<const node_context> ctx,
-                                       std::unique_ptr<notification_source> source,
-                                       caf::actor supervisor);
+// What the node supervisor sends the listener.
+using notification_listener = caf::typed_actor<
+    // the partitions this node holds now: the backlog scan covers these
+    caf::reacts_to<atoms::held_partitions_atom, std::vector<partition_id>>>;
+
+// What the listener sends its parent (the node supervisor).
+using notification_listener_parent = caf::typed_actor<
+    // hooks with new events (no hook: the partition's hooks changed), deduplicated
+    caf::reacts_to<atoms::wakeups_atom, std::vector<wakeup>>>;
+
+// The listener's whole protocol: the above plus its own loop.
+using notification_listener_self = notification_listener::extend<
+    // wait for notifications once more (at once, or after a reconnect backoff)
+    caf::reacts_to<atoms::poll_atom>>;
+
+notification_listener spawn_notification_listener(caf::actor_system& sys,
+                                                  std::shared_ptr<const node_context> ctx,
+                                                  std::unique_ptr<notification_source> source,
+                                                  notification_listener_parent parent);
 
 } // namespace courier

@@ -3,9 +3,10 @@
 #include "actors/delivery_actor.hpp"
 #include "actors/exit_reason.hpp"
 #include "actors/messages.hpp"
+#include "actors/supervision.hpp"
+#include "actors/unix_time.hpp"
 #include "net/log.hpp"
 
-#include <deque>
 #include <unordered_map>
 
 namespace courier {
@@ -14,12 +15,11 @@ using namespace atoms;
 
 namespace {
 
-using steady = std::chrono::steady_clock;
-
 struct hook_entry {
   hook_spec spec;
-  caf::actor deliverer;
-  std::deque<steady::time_point> restarts; // within the restart window
+  delivery_actor deliverer;
+  failure_history failures; // its own (permanent): spend the restart budget
+  failure_history outages;  // retryable: only lengthen the backoff
   bool restart_scheduled = false;
   bool deleted = false;
 };
@@ -28,54 +28,49 @@ struct partition_state {
   static inline const char* name = "courier.partition";
 
   partition_args args;
+  restart_policy restarts;
   std::shared_ptr<partition_fence> fence;
   std::shared_ptr<spdlog::logger> log;
   std::unordered_map<hook_id, hook_entry> hooks;
-  std::unordered_map<caf::actor_addr, hook_id> by_addr;
+  child_registry<hook_id> deliverers; // running delivery actors by hook
+  jitter_source jitter;
   bool loading = false;
   bool reload_pending = false;
   bool releasing = false;
 };
 
-using partition_actor = caf::stateful_actor<partition_state>;
-
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+using partition_impl = partition_actor_self::stateful_base<partition_state>;
 
 bool should_run(const hook_spec& h) {
   return h.state == hook_state::active && h.quarantined_until_ms <= unix_ms();
 }
 
-void start_deliverer(partition_actor* self, hook_entry& entry) {
+void start_deliverer(partition_impl* self, hook_entry& entry) {
   auto& st = self->state;
   delivery_args args{st.args.ctx, entry.spec, st.args.lease.epoch, st.fence, st.args.flusher};
   entry.deliverer = spawn_delivery_actor(self, std::move(args));
-  st.by_addr[entry.deliverer.address()] = entry.spec.id;
-  st.args.ctx->metrics->actors("delivery").Increment();
+  st.deliverers.add(entry.deliverer, entry.spec.id);
 }
 
-void stop_deliverer(partition_actor* self, hook_entry& entry) {
+void stop_deliverer(partition_impl* self, hook_entry& entry) {
   if (entry.deliverer)
     self->send(entry.deliverer, stop_atom::value);
 }
 
-void load(partition_actor* self) {
+void load(partition_impl* self) {
   auto& st = self->state;
   if (st.loading) {
     st.reload_pending = true;
     return;
   }
   st.loading = true;
-  caf::actor me = caf::actor_cast<caf::actor>(self);
+  partition_actor_self me{self};
   st.args.ctx->db->load_hooks(st.args.lease.partition, [me](result<std::vector<hook_spec>> result) {
     caf::anon_send(me, loaded_atom::value, std::move(result));
   });
 }
 
-void start_or_wait(partition_actor* self, hook_entry& entry) {
+void start_or_wait(partition_impl* self, hook_entry& entry) {
   if (should_run(entry.spec)) {
     start_deliverer(self, entry);
   } else if (entry.spec.state == hook_state::active) { // quarantined: come back when it ends
@@ -86,7 +81,7 @@ void start_or_wait(partition_actor* self, hook_entry& entry) {
 }
 
 // Brings running deliverers in line with the hooks as stored.
-void reconcile(partition_actor* self, std::vector<hook_spec>& specs) {
+void reconcile(partition_impl* self, std::vector<hook_spec>& specs) {
   auto& st = self->state;
   std::unordered_map<hook_id, hook_spec> fresh;
   for (auto& h : specs)
@@ -109,7 +104,7 @@ void reconcile(partition_actor* self, std::vector<hook_spec>& specs) {
       if (entry.spec.url != found->second.url || entry.spec.secrets != found->second.secrets) {
         entry.spec.url = found->second.url;
         entry.spec.secrets = found->second.secrets;
-        self->send(entry.deliverer, spec_atom::value, entry.spec);
+        self->send(entry.deliverer, hook_spec_atom::value, entry.spec);
       }
     } else if (!entry.restart_scheduled) { // resumed or restarting: from the durable cursor
       entry.spec = std::move(found->second);
@@ -125,9 +120,9 @@ void reconcile(partition_actor* self, std::vector<hook_spec>& specs) {
   }
 }
 
-void finish_release_if_idle(partition_actor* self) {
+void finish_release_if_idle(partition_impl* self) {
   auto& st = self->state;
-  if (!st.releasing || !st.by_addr.empty())
+  if (!st.releasing || !st.deliverers.empty())
     return;
   // Every deliverer has reported its last success: make those cursors durable
   // before the lease goes, so the next owner starts exactly where we stopped.
@@ -137,7 +132,7 @@ void finish_release_if_idle(partition_actor* self) {
 
 // Stops every deliverer at once (no grace: the lease is gone, no longer ours, or this
 // actor is failing and its deliverers must not outlive it) and exits with `reason`.
-void abandon(partition_actor* self, const caf::error& reason) {
+void abandon(partition_impl* self, const caf::error& reason) {
   auto& st = self->state;
   st.fence->revoked = true;
   for (auto& [id, entry] : st.hooks)
@@ -146,14 +141,11 @@ void abandon(partition_actor* self, const caf::error& reason) {
   self->quit(reason);
 }
 
-void on_deliverer_down(partition_actor* self, const caf::down_msg& dm) {
+// A deliverer has ended: forget it, drop the partition when it was fenced, or restart
+// it (with backoff; quarantined when it keeps failing by its own fault) if its hook
+// should still run.
+void on_deliverer_down(partition_impl* self, hook_id hook, const caf::error& reason) {
   auto& st = self->state;
-  auto found = st.by_addr.find(dm.source);
-  if (found == st.by_addr.end())
-    return;
-  auto hook = found->second;
-  st.by_addr.erase(found);
-  st.args.ctx->metrics->actors("delivery").Decrement();
   auto it = st.hooks.find(hook);
   if (it == st.hooks.end())
     return finish_release_if_idle(self);
@@ -168,49 +160,43 @@ void on_deliverer_down(partition_actor* self, const caf::down_msg& dm) {
   }
   if (entry.spec.state != hook_state::active)
     return;
-  if (!dm.reason) { // it stopped itself after disabling the hook (410 Gone)
+  if (!reason) { // it stopped itself after disabling the hook (410 Gone)
     load(self);
     return;
   }
-  auto failure = failure_of(dm.reason);
+  auto failure = failure_of(reason);
   if (failure.code == errc::fenced) {
     // A write under our epoch was refused: another node owns the partition now. The
     // node supervisor reads the same class from our exit and hands the lease back.
     st.log->warn("partition {}: {}; stopping its deliveries", raw(st.args.lease.partition),
                  failure.message);
-    return abandon(self, dm.reason);
+    return abandon(self, reason);
   }
-  // A failure: restart with exponential backoff. Only failures of the hook's own
-  // (permanent: bad data, a bug) count towards quarantine; a retryable one (the store
-  // unreachable) is no fault of the hook and only waits for the backoff.
-  auto now = steady::now();
+  // A failure: restart with backoff. Only failures of the hook's own (permanent: bad
+  // data, a bug) spend its restart budget; a retryable one (the store unreachable) is no
+  // fault of the hook and only waits for the backoff.
   auto& ctx = *st.args.ctx;
-  entry.restarts.push_back(now);
-  while (!entry.restarts.empty() && now - entry.restarts.front() > ctx.restart_window)
-    entry.restarts.pop_front();
-  auto failures = static_cast<int>(entry.restarts.size());
+  auto now = failure_history::clock::now();
+  auto decision = failure.code == errc::permanent
+                      ? st.restarts.on_failure(entry.failures, now, st.jitter.next())
+                      : st.restarts.backoff_only(entry.outages, now, st.jitter.next());
   ctx.metrics->actor_restarts("delivery").Increment();
   entry.restart_scheduled = true;
-  if (failure.code == errc::permanent && failures > ctx.max_restarts) {
-    auto until = unix_ms() + ctx.quarantine.count();
-    auto reason =
-        "quarantined after " + std::to_string(failures) + " failures: " + to_string(failure);
-    st.log->warn("hook {} {}; retrying in {} ms", raw(hook), reason, ctx.quarantine.count());
+  if (decision.quarantine) {
+    auto until = unix_ms() + decision.delay.count();
+    auto why = "quarantined after " + std::to_string(decision.failures) +
+               " failures: " + to_string(failure);
+    st.log->warn("hook {} {}; retrying in {} ms", raw(hook), why, decision.delay.count());
     ctx.metrics->quarantined().Increment();
-    entry.restarts.clear();
-    ctx.db->set_quarantine(hook, until, reason, log_if_failed(st.log, "recording a quarantine"));
-    self->delayed_send(self, ctx.quarantine, restart_atom::value, hook);
-    return;
+    ctx.db->set_quarantine(hook, until, why, log_if_failed(st.log, "recording a quarantine"));
+  } else {
+    st.log->warn("delivery actor of hook {} failed ({}); restart {} in {} ms", raw(hook),
+                 to_string(failure), decision.failures, decision.delay.count());
   }
-  auto backoff = std::min<std::chrono::milliseconds>(std::chrono::milliseconds{100} *
-                                                         (1 << std::min(failures - 1, 10)),
-                                                     std::chrono::milliseconds{10000});
-  st.log->warn("delivery actor of hook {} failed ({}); restart {} in {} ms", raw(hook),
-               to_string(failure), failures, backoff.count());
-  self->delayed_send(self, backoff, restart_atom::value, hook);
+  self->delayed_send(self, decision.delay, restart_atom::value, hook);
 }
 
-void restart(partition_actor* self, hook_id hook) {
+void restart(partition_impl* self, hook_id hook) {
   auto& st = self->state;
   auto it = st.hooks.find(hook);
   if (it == st.hooks.end() || st.releasing)
@@ -226,14 +212,18 @@ void restart(partition_actor* self, hook_id hook) {
   load(self); // reconcile starts it from the durable cursor
 }
 
-caf::behavior partition_behavior(partition_actor* self, partition_args args) {
+partition_actor_self::behavior_type partition_behavior(partition_impl* self, partition_args args) {
   auto& st = self->state;
   self->set_exception_handler(exception_to_error);
   st.log = net::logger("dispatch");
   st.fence = std::make_shared<partition_fence>();
   st.fence->clock = args.ctx->clock;
   st.args = std::move(args);
-  self->set_down_handler([=](caf::down_msg& dm) { on_deliverer_down(self, dm); });
+  st.restarts = st.args.ctx->restarts();
+  st.deliverers = child_registry<hook_id>{st.args.ctx->metrics->actors("delivery")};
+  watch_children(self, st.deliverers, [self](hook_id hook, const caf::error& reason) {
+    on_deliverer_down(self, hook, reason);
+  });
   self->attach_functor([fence = st.fence] { fence->revoked = true; });
   load(self);
   return {
@@ -281,10 +271,10 @@ caf::behavior partition_behavior(partition_actor* self, partition_args args) {
         st.fence->revoked = true;
         for (auto& [id, entry] : st.hooks)
           stop_deliverer(self, entry);
-        self->delayed_send(self, st.args.ctx->cfg.shutdown_grace, grace_atom::value);
+        self->delayed_send(self, st.args.ctx->cfg.shutdown_grace, grace_over_atom::value);
         finish_release_if_idle(self);
       },
-      [=](grace_atom) {
+      [=](grace_over_atom) {
         // In-flight attempts past the grace period are abandoned (at-least-once
         // redelivers them); their deliverers are stopped hard.
         for (auto& [id, entry] : self->state.hooks)
@@ -297,7 +287,7 @@ caf::behavior partition_behavior(partition_actor* self, partition_args args) {
 
 } // namespace
 
-caf::actor spawn_partition_actor(caf::local_actor* parent, partition_args args) {
+partition_actor spawn_partition_actor(caf::local_actor* parent, partition_args args) {
   return parent->spawn<caf::monitored>(partition_behavior, std::move(args));
 }
 

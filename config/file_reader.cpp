@@ -4,19 +4,87 @@
 #include "config/keys.hpp"
 #include "config/text.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <fcntl.h>
+#include <sstream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace courier::config {
 
 namespace {
 
+constexpr std::size_t max_path_shown = 1024;
+
+// Closes the descriptor it owns when the read ends, however it ends.
+struct fd_owner {
+  int fd;
+  ~fd_owner() { ::close(fd); }
+};
+
+const char* file_kind(mode_t mode) {
+  if (S_ISDIR(mode))
+    return "a directory";
+  if (S_ISFIFO(mode))
+    return "a FIFO";
+  if (S_ISCHR(mode))
+    return "a character device";
+  if (S_ISBLK(mode))
+    return "a block device";
+  if (S_ISSOCK(mode))
+    return "a socket";
+  return "a special file";
+}
+
+// The whole file, or config_error for anything but a regular file of at most
+// max_config_file_bytes. Checks the descriptor it reads (fstat, not stat-then-open), and
+// never reads more than the cap plus one byte, so /dev/zero, a FIFO without a writer or a
+// file that grows under us cannot hang or bloat the node.
+std::string read_regular_file(const std::string& path) {
+  const auto refuse = [&](const std::string& why) {
+    return key_error("config",
+                     "cannot read config file '" + printable(path, max_path_shown) + "': " + why);
+  };
+  const std::string limit = "the 1 MiB (" + std::to_string(max_config_file_bytes) + " bytes) limit";
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    throw refuse(std::strerror(errno));
+  const fd_owner owner{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0)
+    throw refuse(std::strerror(errno));
+  if (!S_ISREG(st.st_mode))
+    throw refuse(std::string(file_kind(st.st_mode)) + ", expected a regular file");
+  if (static_cast<unsigned long long>(st.st_size) > max_config_file_bytes)
+    throw refuse(std::to_string(st.st_size) + " bytes, more than " + limit);
+  // Back to blocking reads: a regular file on a network file system may still make us wait.
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0)
+    throw refuse(std::strerror(errno));
+  std::string content;
+  char buffer[64 * 1024];
+  while (content.size() <= max_config_file_bytes) {
+    const std::size_t wanted = std::min(sizeof buffer, max_config_file_bytes + 1 - content.size());
+    const ssize_t got = ::read(fd, buffer, wanted);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0)
+      throw refuse(std::strerror(errno));
+    if (got == 0)
+      return content;
+    content.append(buffer, static_cast<std::size_t>(got));
+  }
+  throw refuse("grew past " + limit + " while being read");
+}
+
 // Reads one file; owns the path and the current line number for syntax errors.
 class file_parser {
 public:
-  explicit file_parser(std::string path) : path_(std::move(path)) {}
+  // The path is kept escaped: it appears in every message and origin.
+  explicit file_parser(const std::string& path) : path_(printable(path, max_path_shown)) {}
 
   raw_settings parse(std::istream& in) {
     std::string line;
@@ -131,22 +199,13 @@ private:
 
 } // namespace
 
+raw_settings parse_config_file(const std::string& content, const std::string& path) {
+  std::istringstream in(content);
+  return file_parser(path).parse(in);
+}
+
 raw_settings read_file(const std::string& path) {
-  const auto unreadable = [&](const char* why) {
-    return key_error("config", "cannot read config file '" + path + "': " + why);
-  };
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    throw unreadable(std::strerror(errno));
-  if (S_ISDIR(st.st_mode))
-    throw unreadable("is a directory"); // ifstream would open it and read nothing
-  std::ifstream in(path);
-  if (!in)
-    throw unreadable(std::strerror(errno));
-  raw_settings settings = file_parser(path).parse(in);
-  if (in.bad())
-    throw unreadable(std::strerror(errno));
-  return settings;
+  return parse_config_file(read_regular_file(path), path);
 }
 
 } // namespace courier::config

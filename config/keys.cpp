@@ -2,6 +2,8 @@
 // place to look for a key's accepted values.
 #include "config/keys.hpp"
 #include "config/listen_address.hpp"
+#include "config/redact.hpp"
+#include "config/text.hpp"
 #include "config/value_parsers.hpp"
 
 #include <limits>
@@ -14,14 +16,8 @@ namespace {
 using std::chrono::milliseconds;
 using namespace std::chrono_literals;
 
-bool is_node_id_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '_' || c == '-';
-}
-
 void apply_db(node_config& c, const std::string& text) {
-  const bool url = text.rfind("postgres://", 0) == 0 || text.rfind("postgresql://", 0) == 0;
-  if (!url && text.find('=') == std::string::npos)
+  if (!is_postgres_url(text) && text.find('=') == std::string::npos)
     throw bad_value{};
   c.db = text;
 }
@@ -61,6 +57,17 @@ void apply_poison_policy(node_config& c, const std::string& text) {
       parse_choice(text, choices) == "block" ? poison_policy::block : poison_policy::dead_letter;
 }
 
+std::string show_bool(bool value) {
+  return value ? "true" : "false";
+}
+
+std::string show_schedule(const std::vector<milliseconds>& schedule) {
+  std::string out;
+  for (const auto& step : schedule)
+    out += (out.empty() ? "" : ",") + format_duration(step);
+  return out;
+}
+
 int as_int(long long v) {
   return static_cast<int>(v);
 }
@@ -72,75 +79,155 @@ const std::vector<key_spec>& key_specs() {
   static const char* const log_levels[] = {"trace", "debug",    "info", "warn",
                                            "error", "critical", "off",  nullptr};
   static const std::vector<key_spec> specs{
-      {"db", "a postgres:// or postgresql:// URL or a libpq 'key=value' string", apply_db},
-      {"node_id", "1 to 64 characters from [A-Za-z0-9._-]", apply_node_id},
+      {"db", "a postgres:// or postgresql:// URL or a libpq 'key=value' string", apply_db,
+       [](const node_config& c) {
+         return redact_db(c.db);
+       }},
+      {"node_id", "1 to 64 characters from [A-Za-z0-9._-]", apply_node_id,
+       [](const node_config& c) {
+         return c.node_id;
+       }},
       {"partitions", "an integer from 1 to 65536",
        [](node_config& c, const std::string& t) {
          c.partitions = as_int(parse_integer(t, 1, 65536));
+       },
+       [](const node_config& c) {
+         return std::to_string(c.partitions);
        }},
-      {"admin_listen", "host:port with port 1..65535 (IPv6 as [::1]:8480)", apply_admin_listen},
-      {"admin_token", "a token",
-       [](node_config& c, const std::string& t) {
-         c.admin_token = t;
+      {"admin_listen", "host:port with port 1..65535 (IPv6 as [::1]:8480)", apply_admin_listen,
+       [](const node_config& c) {
+         return c.admin_listen;
+       }},
+      {"admin_token", "a token", [](node_config& c, const std::string& t) { c.admin_token = t; },
+       [](const node_config& c) {
+         return c.admin_token.empty() ? std::string() : std::string("***");
        }},
       {"allow_private_targets", "true or false",
-       [](node_config& c, const std::string& t) {
-         c.allow_private_targets = parse_bool(t);
+       [](node_config& c, const std::string& t) { c.allow_private_targets = parse_bool(t); },
+       [](const node_config& c) {
+         return show_bool(c.allow_private_targets);
        }},
       {"http_timeout_ms", "a positive duration (e.g. 15000 or 15s)",
        [](node_config& c, const std::string& t) {
          c.http_timeout = parse_duration_at_least(t, 1ms, 1h);
+       },
+       [](const node_config& c) {
+         return format_duration(c.http_timeout);
        }},
       {"max_in_flight", "an integer from 1 to 100000",
        [](node_config& c, const std::string& t) {
          c.max_in_flight = as_int(parse_integer(t, 1, 100000));
+       },
+       [](const node_config& c) {
+         return std::to_string(c.max_in_flight);
        }},
       {"retry_schedule", "a comma-separated list of positive durations (e.g. 5s,30s,2m)",
-       apply_retry_schedule},
-      {"poison_policy", "block or dead_letter", apply_poison_policy},
+       apply_retry_schedule,
+       [](const node_config& c) {
+         return show_schedule(c.retry_schedule);
+       }},
+      {"poison_policy", "block or dead_letter", apply_poison_policy,
+       [](const node_config& c) {
+         return std::string(c.poison == poison_policy::block ? "block" : "dead_letter");
+       }},
       {"max_attempts", "an integer of at least 1",
        [](node_config& c, const std::string& t) {
          c.max_attempts = as_int(parse_integer(t, 1, std::numeric_limits<int>::max()));
+       },
+       [](const node_config& c) {
+         return std::to_string(c.max_attempts);
        }},
       {"lease_self_expiry_ms", "a duration of at least 500ms (e.g. 5000 or 5s)",
        [](node_config& c, const std::string& t) {
          c.lease_self_expiry = parse_duration_at_least(t, 500ms);
+       },
+       [](const node_config& c) {
+         return format_duration(c.lease_self_expiry);
        }},
       {"shutdown_grace_ms", "a duration of 0 or more (e.g. 10000 or 10s)",
        [](node_config& c, const std::string& t) {
          c.shutdown_grace = parse_duration_at_least(t, 0ms);
+       },
+       [](const node_config& c) {
+         return format_duration(c.shutdown_grace);
        }},
       {"log_format", "text or json",
-       [](node_config& c, const std::string& t) {
-         c.log_format = parse_choice(t, log_formats);
+       [](node_config& c, const std::string& t) { c.log_format = parse_choice(t, log_formats); },
+       [](const node_config& c) {
+         return c.log_format;
        }},
       {"log_level", "one of trace, debug, info, warn, error, critical, off",
-       [](node_config& c, const std::string& t) {
-         c.log_level = parse_choice(t, log_levels);
+       [](node_config& c, const std::string& t) { c.log_level = parse_choice(t, log_levels); },
+       [](const node_config& c) {
+         return c.log_level;
        }},
       {"ca_file", "a readable file",
-       [](node_config& c, const std::string& t) {
-         c.ca_file = parse_readable_file(t);
+       [](node_config& c, const std::string& t) { c.ca_file = parse_readable_file(t); },
+       [](const node_config& c) {
+         return c.ca_file;
        }},
       {"db_pool_size", "an integer from 1 to 64",
        [](node_config& c, const std::string& t) {
          c.db_pool_size = as_int(parse_integer(t, 1, 64));
+       },
+       [](const node_config& c) {
+         return std::to_string(c.db_pool_size);
        }},
       {"poll_interval_ms", "a positive duration (e.g. 2000 or 2s)",
        [](node_config& c, const std::string& t) {
          c.poll_interval = parse_duration_at_least(t, 1ms);
+       },
+       [](const node_config& c) {
+         return format_duration(c.poll_interval);
        }},
       {"lease_tick_ms", "a duration of at least 50ms (e.g. 500 or 500ms)",
        [](node_config& c, const std::string& t) {
          c.lease_tick = parse_duration_at_least(t, 50ms);
+       },
+       [](const node_config& c) {
+         return format_duration(c.lease_tick);
        }},
       {"cursor_flush_interval_ms", "a positive duration (e.g. 50 or 50ms)",
        [](node_config& c, const std::string& t) {
          c.cursor_flush_interval = parse_duration_at_least(t, 1ms);
+       },
+       [](const node_config& c) {
+         return format_duration(c.cursor_flush_interval);
        }},
       {"max_response_body", "a byte count from 0 to 67108864",
        [](node_config& c, const std::string& t) {
          c.max_response_body = as_int(parse_integer(t, 0, 64 * 1024 * 1024));
+       },
+       [](const node_config& c) {
+         return std::to_string(c.max_response_body);
+       }},
+      {"metrics_top_hooks", "an integer from 0 to 1000",
+       [](node_config& c, const std::string& t) {
+         c.metrics_top_hooks = as_int(parse_integer(t, 0, 1000));
+       },
+       [](const node_config& c) {
+         return std::to_string(c.metrics_top_hooks);
+       }},
+      {"restart_max", "an integer from 0 to 1000",
+       [](node_config& c, const std::string& t) {
+         c.restart_max = as_int(parse_integer(t, 0, 1000));
+       },
+       [](const node_config& c) {
+         return std::to_string(c.restart_max);
+       }},
+      {"restart_window_ms", "a positive duration of at most 24h (e.g. 60000 or 60s)",
+       [](node_config& c, const std::string& t) {
+         c.restart_window = parse_duration_at_least(t, 1ms, 24h);
+       },
+       [](const node_config& c) {
+         return format_duration(c.restart_window);
+       }},
+      {"quarantine_ms", "a positive duration of at most 24h (e.g. 60000 or 60s)",
+       [](node_config& c, const std::string& t) {
+         c.quarantine = parse_duration_at_least(t, 1ms, 24h);
+       },
+       [](const node_config& c) {
+         return format_duration(c.quarantine);
        }},
   };
   return specs;

@@ -1,6 +1,7 @@
 #pragma once
-// The table of configuration keys: each key's name, what a valid value looks like and how
-// to store it in node_config. The readers use it to reject unknown keys; load() to apply.
+// The table of configuration keys: each key's name, what a valid value looks like, how
+// to store it in node_config and how to show it. The readers use it to reject unknown
+// keys, load() to apply, describe() and usage() to list every key.
 #include "config/node_config.hpp"
 
 #include <string>
@@ -18,6 +19,8 @@ struct key_spec {
   const char* name;
   const char* expected; // completes "expected ..., got '<value>'"
   void (*apply)(node_config& config, const std::string& text);
+  // The value as an operator would write it, secrets masked; "" when unset.
+  std::string (*show)(const node_config& config);
 };
 
 // In documentation order; load() applies values in this order.

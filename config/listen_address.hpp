@@ -1,6 +1,6 @@
 #pragma once
-// admin_listen split into host and port; shared by config validation and the admin
-// server so both agree on what "host:port" and "loopback" mean.
+// admin_listen split into host and port: the one parser of "host:port" and "loopback",
+// used by config validation and by the node when it starts the admin server.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -22,9 +22,7 @@ std::string default_node_id() {
     std::snprintf(host, sizeof host, "node");
   std::string name = host;
   for (char& c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '.' ||
-                    c == '_' || c == '-';
-    if (!ok)
+    if (!is_node_id_char(c))
       c = '-';
   }
   const std::string suffix = "-" + std::to_string(::getpid());

@@ -40,6 +40,12 @@ struct node_config {
   std::chrono::milliseconds lease_tick{500};     // lease heartbeat / balance period
   std::chrono::milliseconds cursor_flush_interval{50};
   int max_response_body = 65536;
+  int metrics_top_hooks = 20; // hooks with the oldest undelivered event exported per hook
+  // A delivery actor failing more than restart_max times within restart_window is
+  // quarantined for `quarantine` (documented in config/README.md).
+  int restart_max = 5;
+  std::chrono::milliseconds restart_window{60000};
+  std::chrono::milliseconds quarantine{60000};
 };
 
 // Thrown by load(); what() is one line naming the key, e.g.
@@ -52,6 +58,15 @@ struct config_error : std::exception {
   const char* what() const noexcept override { return message.c_str(); }
 };
 
+// What a command line asks for besides running a node. --help (or -h) and --version are
+// honoured wherever a flag may stand, even beside a bad flag, so they always answer.
+enum class cli_request { run, help, version };
+cli_request requested(int argc, const char* const* argv);
+
+// courierd's --help text: synopsis, sources and precedence, then every key of the key
+// table with the values it accepts and its default.
+std::string usage();
+
 // argv as given to main (argv[0] skipped). `env` is the process environment
 // (envp-style "KEY=value" strings). Throws config_error.
 node_config load(int argc, const char* const* argv, const std::vector<std::string>& env);
@@ -63,7 +78,8 @@ std::vector<std::chrono::milliseconds> parse_duration_list(const std::string& te
 // Shortest exact spelling that parse_duration reads back: 5000ms -> "5s", 90000ms -> "90s".
 std::string format_duration(std::chrono::milliseconds d);
 
-// One line for the startup log; admin_token and the db password are masked.
+// One line for the startup log, every key as key=value in the key table's order; values
+// are escaped (see printable in text.hpp), admin_token and the db password masked.
 std::string describe(const node_config& config);
 
 } // namespace courier::config

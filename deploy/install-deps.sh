@@ -11,6 +11,15 @@ packages=(
   openssl procps iproute2 util-linux clang-format
 )
 
+# --- deploy/observe tests (tests/deploy) -------------------------------------------------
+# promtool and a Prometheus the tests start themselves, systemd-analyze for the unit,
+# gnuplot for the dashboard picture, and kubectl for its built-in kustomize: Debian's is
+# kubernetes-client; a kubectl that is already installed (e.g. a cloud SDK's) does as well.
+observe_packages=(prometheus systemd gnuplot-nox)
+command -v kubectl >/dev/null 2>&1 || observe_packages+=(kubernetes-client)
+packages+=("${observe_packages[@]}")
+# --- end deploy/observe tests ---------------------------------------------------------------
+
 installed() {
   [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true) == "install ok installed" ]]
 }
@@ -42,6 +51,16 @@ if ! installed postgresql; then
   echo "create_main_cluster = false" |
     "${as_root[@]}" tee /etc/postgresql-common/createcluster.d/courier.conf >/dev/null
 fi
+
+# --- deploy/observe tests: Debian's prometheus package starts a server on :9090 when it is
+# installed (and at every boot, being enabled). The tests run their own on a private port;
+# when this install brings it in, mask the unit first so systemd never starts that one
+# (without systemd, invoke-rc.d finds no runlevel in a container and starts nothing).
+if ! installed prometheus; then
+  "${as_root[@]}" mkdir -p /etc/systemd/system
+  "${as_root[@]}" ln -sfn /dev/null /etc/systemd/system/prometheus.service
+fi
+# --- end deploy/observe tests ---------------------------------------------------------------
 
 echo "install-deps: installing ${missing[*]}" >&2
 # A failed update (offline mirror, stale proxy) is not fatal: cached lists may still do.

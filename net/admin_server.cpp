@@ -93,19 +93,20 @@ admin_server::~admin_server() {
   stop();
 }
 
-void admin_server::start(const std::string& listen, admin_handler handler) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos)
-    throw std::runtime_error("expected host:port, got '" + listen + "'");
-  auto host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  auto port = static_cast<unsigned short>(std::stoi(listen.substr(colon + 1)));
+void admin_server::start(const std::string& host, unsigned short port, admin_handler handler) {
   beast::error_code ec;
-  auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
-  if (ec)
-    throw std::runtime_error("invalid address '" + host + "'");
-  tcp::endpoint endpoint{address, port};
+  tcp::resolver resolver{impl_->io};
+  auto resolved = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);
+  if (ec || resolved.empty())
+    throw std::runtime_error("cannot resolve '" + host + "': " + ec.message());
+  // A name with both families ("localhost") binds its IPv4 address, as clients and probes
+  // written against 127.0.0.1 expect.
+  tcp::endpoint endpoint = resolved.begin()->endpoint();
+  for (const auto& entry : resolved)
+    if (entry.endpoint().address().is_v4()) {
+      endpoint = entry.endpoint();
+      break;
+    }
   impl_->handler = std::move(handler);
   impl_->acceptor.open(endpoint.protocol());
   impl_->acceptor.set_option(asio::socket_base::reuse_address(true));

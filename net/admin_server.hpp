@@ -28,9 +28,10 @@ class admin_server {
 public:
   admin_server();
   ~admin_server();
-  // listen: "host:port" ("[::1]:8480" for IPv6). Throws std::runtime_error when the
-  // address is invalid or cannot be bound.
-  void start(const std::string& listen, admin_handler handler);
+  // Binds host (an address or a name, resolved once here; IPv6 without brackets) and
+  // port, already split and validated by config/listen_address. Throws
+  // std::runtime_error when the host does not resolve or the port cannot be bound.
+  void start(const std::string& host, unsigned short port, admin_handler handler);
   void stop();
   unsigned short port() const; // the bound port (useful with port 0)
 

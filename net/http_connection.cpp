@@ -19,7 +19,7 @@ make_stream(boost::asio::any_io_executor ex, boost::asio::ssl::context* tls) {
 } // namespace
 
 http_connection::http_connection(boost::asio::any_io_executor ex, boost::asio::ssl::context* tls)
-    : stream_(make_stream(std::move(ex), tls)) {}
+    : stream_(make_stream(std::move(ex), tls)), buffer_(max_buffered) {}
 
 http_connection::tcp_socket& http_connection::socket() {
   if (auto* plain = std::get_if<tcp_socket>(&stream_))

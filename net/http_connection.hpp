@@ -6,6 +6,7 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
+#include <cstddef>
 #include <variant>
 
 namespace courier::net {
@@ -20,6 +21,11 @@ public:
 
   // `tls` null means plain HTTP.
   http_connection(boost::asio::any_io_executor ex, boost::asio::ssl::context* tls);
+
+  // Bytes read ahead but not yet parsed. The parser caps headers (8 KB) and body bytes
+  // leave the buffer as they arrive, but a chunk-size line or a trailer that never ends
+  // is neither: unbounded, it would grow for the whole attempt (GBs on loopback).
+  static constexpr std::size_t max_buffered = 64 * 1024;
 
   http_connection(const http_connection&) = delete;
   http_connection& operator=(const http_connection&) = delete;

@@ -1,6 +1,7 @@
 #pragma once
-// Parsing of hook target URLs (http/https only). Pure; used by the HTTP client
-// and by validation in courierctl.
+// Parsing of hook target URLs (http/https only). Pure; used by the HTTP client. The SQL
+// check courier.url_problem() (runtime/sql/002_hardening.sql) applies the same rules;
+// tests/data/url_verdicts.tsv runs one table through both.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,7 +17,9 @@ struct url {
 };
 
 // nullopt and *error set when the URL is not an absolute http(s) URL with a host,
-// or carries user-info, a fragment, spaces or control characters.
+// or carries user-info, a fragment, spaces or control characters. The SQL side
+// (courier.url_problem, runtime/sql/002_hardening.sql) applies the same rules; both are
+// held to tests/data/url_verdicts.tsv.
 std::optional<url> parse_url(std::string_view text, std::string* error = nullptr);
 
 } // namespace courier::net

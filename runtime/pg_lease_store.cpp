@@ -122,18 +122,22 @@ result<cluster_view> pg_lease_store::heartbeat(std::chrono::milliseconds live_wi
     for (const auto& row : live)
       view.live_nodes.push_back(row[0].as<std::string>());
     auto locks = tx.exec_params(
-        R"(SELECT p, k.pid = pg_backend_pid()
+        R"(SELECT p, k.pid = pg_backend_pid(), coalesce(l.node_id <> $2, false)
            FROM generate_series(0, $1 - 1) AS p
            LEFT JOIN courier.lease_locks k ON k.partition = p
+           LEFT JOIN courier.leases l ON l.partition = p
           WHERE k.pid IS NULL OR k.pid = pg_backend_pid()
           ORDER BY p)",
-        opts_.partitions);
+        opts_.partitions, opts_.node_id);
     for (const auto& row : locks) {
-      partition_id p{row[0].as<int>()};
-      if (row[1].is_null())
-        view.unowned.push_back(p);
-      else
-        view.held_by_me.push_back(p);
+      partition_id partition{row[0].as<int>()};
+      if (!row[1].is_null()) {
+        view.held_by_me.push_back(partition);
+        continue;
+      }
+      view.unowned.push_back(partition);
+      if (row[2].as<bool>())
+        view.orphaned.push_back(partition);
     }
     return view;
   });

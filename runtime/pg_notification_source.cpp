@@ -68,12 +68,9 @@ void pg_notification_source::close() {
 result<void> pg_notification_source::open() {
   close();
   auto opened = guarded([&] {
-    conn_ = std::make_unique<pqxx::connection>(
-        with_conn_options(conninfo_, {{"application_name", "courier-listen/" + node_id_},
-                                      {"keepalives", "1"},
-                                      {"keepalives_idle", "5"},
-                                      {"keepalives_interval", "2"},
-                                      {"keepalives_count", "3"}}));
+    auto session = dead_peer_detection();
+    session.emplace_back("application_name", "courier-listen/" + node_id_);
+    conn_ = std::make_unique<pqxx::connection>(with_conn_options(conninfo_, session));
     receivers_.push_back(std::make_unique<receiver>(*conn_, "courier_events", pending_));
     receivers_.push_back(std::make_unique<receiver>(*conn_, "courier_hooks", pending_));
     // Receivers LISTEN lazily; a round trip makes the LISTENs take effect now.

@@ -1,5 +1,6 @@
 #include "runtime/pg_pool.hpp"
 
+#include "config/text.hpp"
 #include "net/log.hpp"
 
 #include <pqxx/pqxx>
@@ -7,6 +8,24 @@
 #include <memory>
 
 namespace courier {
+
+namespace {
+
+// A pool transaction is a few statements sent back to back, so a session idle inside
+// one for this long has lost its client (cut off by the network, or frozen). The
+// server then ends it and its locks go: a just-created outbox partition holds ACCESS
+// EXCLUSIVE on the outbox tables, which would stop every emit and fetch in the cluster
+// until the server's TCP gave up on the silent peer (about 15 minutes).
+constexpr const char* idle_in_transaction_timeout = "5s";
+
+std::unique_ptr<pqxx::connection> open_connection(const std::string& options) {
+  auto conn = std::make_unique<pqxx::connection>(options);
+  pqxx::nontransaction{*conn}.exec(std::string{"SET idle_in_transaction_session_timeout = '"} +
+                                   idle_in_transaction_timeout + "'");
+  return conn;
+}
+
+} // namespace
 
 pg_pool::pg_pool(std::string conninfo, int size, std::string application_name)
     : conninfo_(std::move(conninfo)), application_name_(std::move(application_name)) {
@@ -48,8 +67,9 @@ void pg_pool::submit(job j) {
 void pg_pool::worker_loop(int index) {
   auto log = net::logger("store");
   std::unique_ptr<pqxx::connection> conn;
-  auto options = with_conn_options(
-      conninfo_, {{"application_name", application_name_ + "/pool" + std::to_string(index)}});
+  auto session = dead_peer_detection();
+  session.emplace_back("application_name", application_name_ + "/pool" + std::to_string(index));
+  auto options = with_conn_options(conninfo_, session);
   for (;;) {
     job next;
     {
@@ -61,7 +81,7 @@ void pg_pool::worker_loop(int index) {
       queue_.pop_front();
     }
     if (!conn || !conn->is_open()) {
-      auto opened = guarded([&] { return std::make_unique<pqxx::connection>(options); });
+      auto opened = guarded([&] { return open_connection(options); });
       if (!opened.ok()) {
         log->warn("pool connection {} cannot connect: {}", index, to_string(opened.error()));
         next(nullptr, &opened.error());
@@ -76,9 +96,13 @@ void pg_pool::worker_loop(int index) {
   }
 }
 
-std::string with_conn_options(const std::string& conninfo,
-                              const std::vector<std::pair<std::string, std::string>>& options) {
-  bool is_url = conninfo.rfind("postgres://", 0) == 0 || conninfo.rfind("postgresql://", 0) == 0;
+conn_options dead_peer_detection() {
+  return {{"connect_timeout", "5"},     {"keepalives", "1"},       {"keepalives_idle", "5"},
+          {"keepalives_interval", "2"}, {"keepalives_count", "3"}, {"tcp_user_timeout", "15000"}};
+}
+
+std::string with_conn_options(const std::string& conninfo, const conn_options& options) {
+  const bool is_url = config::is_postgres_url(conninfo);
   std::string out = conninfo;
   for (const auto& [key, value] : options) {
     if (is_url) {

@@ -54,8 +54,14 @@ private:
   std::vector<std::thread> threads_;
 };
 
+using conn_options = std::vector<std::pair<std::string, std::string>>;
+
 // Appends libpq options to a URL or keyword/value conninfo string.
-std::string with_conn_options(const std::string& conninfo,
-                              const std::vector<std::pair<std::string, std::string>>& options);
+std::string with_conn_options(const std::string& conninfo, const conn_options& options);
+
+// For every session but the lease session (which has its own, tighter ones): the client
+// notices a dead server or a partition within ~15 s instead of the kernel's ~15 min, so a
+// thread blocked on a lost connection comes back and reconnects.
+conn_options dead_peer_detection();
 
 } // namespace courier

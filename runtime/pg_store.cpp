@@ -108,7 +108,9 @@ void pg_store::commit_cursors(std::vector<cursor_update> updates,
         pqxx::nontransaction tx{conn};
         // One statement: the fence check, the update and the report of what the
         // fence rejected see the same lease rows (cursors already at or past the seq
-        // are not stale, only those whose lease moved on).
+        // are not stale, only those whose lease moved on). Moving on also clears
+        // last_error: record_failure only writes it for seq delivered_seq + 1 (parks and
+        // quarantines for seqs already passed), so it concerns an event now delivered.
         auto fenced = tx.exec_params(
             R"(WITH input AS (
              SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::bigint[])
@@ -120,7 +122,8 @@ void pg_store::commit_cursors(std::vector<cursor_update> updates,
                 FOR SHARE OF l),
            advanced AS (
              UPDATE courier.cursors c
-                SET delivered_seq = v.seq, updated_at = now(), head_attempts = 0
+                SET delivered_seq = v.seq, updated_at = now(), head_attempts = 0,
+                    last_error = NULL, last_error_at = NULL
                FROM valid v
               WHERE c.hook_id = v.hook_id AND c.delivered_seq < v.seq)
            SELECT i.hook_id FROM input i

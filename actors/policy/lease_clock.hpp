@@ -16,6 +16,7 @@ public:
   void confirm(clock::time_point sent_at, clock::duration self_expiry) {
     valid_until_.store((sent_at + self_expiry).time_since_epoch().count(),
                        std::memory_order_release);
+    confirmed_once_.store(true, std::memory_order_release);
   }
 
   void invalidate() { valid_until_.store(0, std::memory_order_release); }
@@ -24,8 +25,13 @@ public:
     return now.time_since_epoch().count() < valid_until_.load(std::memory_order_acquire);
   }
 
+  // False until the first confirmed heartbeat. Partitions are only acquired after one, so
+  // until then the node holds nothing that a drain would have to hand over.
+  bool ever_confirmed() const { return confirmed_once_.load(std::memory_order_acquire); }
+
 private:
   std::atomic<clock::rep> valid_until_{0};
+  std::atomic<bool> confirmed_once_{false};
 };
 
 } // namespace courier

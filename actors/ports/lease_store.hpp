@@ -17,7 +17,11 @@ struct cluster_view {
   std::vector<std::string> live_nodes;  // sorted; includes this node
   std::vector<partition_id> held_by_me; // partitions whose advisory lock this session holds
   std::vector<partition_id> unowned;    // partitions no session holds
-  int terminated_stale = 0;             // lease sessions of dead/frozen nodes ended
+  // Among `unowned`: those whose lease row still names another node, which lost its
+  // session while holding them (it crashed, was cut off, or the server lost every lock
+  // in a restart or failover). Sorted.
+  std::vector<partition_id> orphaned;
+  int terminated_stale = 0; // lease sessions of dead/frozen nodes ended
 };
 
 class lease_store {

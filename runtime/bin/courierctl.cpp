@@ -1,11 +1,11 @@
-// courierctl: operator CLI. `migrate --db URL` installs or upgrades the schema;
-// `cluster status --db URL [--json]` shows nodes, partitions, hooks and backlog.
+// courierctl: operator CLI. The verbs table below is what it does and what --help lists.
 // (The admin-API verbs of CONTRACT.md arrive with the admin API.)
 #include "runtime/migrator.hpp"
 
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -18,14 +18,36 @@ struct cli_args {
   std::vector<std::string> words;
   std::map<std::string, std::string> options;
   bool json = false;
+  bool help = false;
+  bool version = false;
 };
 
+struct verb {
+  const char* words;     // as typed: "cluster status"
+  const char* arguments; // what follows the words
+  const char* summary;
+  int (*run)(const cli_args& args);
+};
+
+const std::vector<verb>& verbs();
+
+std::string usage() {
+  std::string out = "usage: courierctl VERB [--json] [--db URL]\n"
+                    "       courierctl --help | -h | --version\n"
+                    "\n"
+                    "verbs:\n";
+  for (const auto& v : verbs()) {
+    std::string line = std::string("  ") + v.words + " " + v.arguments;
+    line.resize(std::max<std::size_t>(line.size() + 2, 38), ' ');
+    out += line + v.summary + "\n";
+  }
+  return out + "\n"
+               "--db defaults to COURIER_DB. --json prints one JSON document for scripts.\n"
+               "Exit codes: 0 done, 1 the operation failed, 2 usage error.\n";
+}
+
 [[noreturn]] void usage_error(const std::string& message) {
-  std::fprintf(stderr,
-               "courierctl: %s\n"
-               "usage: courierctl migrate --db URL\n"
-               "       courierctl cluster status --db URL [--json]\n",
-               message.c_str());
+  std::fprintf(stderr, "courierctl: %s\n%s", message.c_str(), usage().c_str());
   std::exit(2);
 }
 
@@ -35,6 +57,10 @@ cli_args parse(int argc, char** argv) {
     std::string arg = argv[i];
     if (arg == "--json") {
       out.json = true;
+    } else if (arg == "--help" || arg == "-h") {
+      out.help = true;
+    } else if (arg == "--version") {
+      out.version = true;
     } else if (arg.rfind("--", 0) == 0) {
       auto eq = arg.find('=');
       if (eq != std::string::npos) {
@@ -130,18 +156,39 @@ int cluster_status(const cli_args& args) {
   return 0;
 }
 
+const std::vector<verb>& verbs() {
+  static const std::vector<verb> all{
+      {"migrate", "--db URL", "create or upgrade the courier schema (idempotent)", migrate},
+      {"cluster status", "--db URL [--json]", "nodes, partitions, hooks and backlog",
+       cluster_status},
+  };
+  return all;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   auto args = parse(argc, argv);
-  try {
-    if (args.words.size() == 1 && args.words[0] == "migrate")
-      return migrate(args);
-    if (args.words.size() == 2 && args.words[0] == "cluster" && args.words[1] == "status")
-      return cluster_status(args);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "courierctl: %s\n", e.what());
-    return 1;
+  if (args.help) {
+    std::fputs(usage().c_str(), stdout);
+    return 0;
   }
-  usage_error(args.words.empty() ? "no command given" : "unknown command '" + args.words[0] + "'");
+  if (args.version) {
+    std::printf("courierctl %s\n", COURIER_VERSION);
+    return 0;
+  }
+  std::string typed;
+  for (const auto& w : args.words)
+    typed += (typed.empty() ? "" : " ") + w;
+  for (const auto& v : verbs()) {
+    if (typed != v.words)
+      continue;
+    try {
+      return v.run(args);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "courierctl: %s\n", e.what());
+      return 1;
+    }
+  }
+  usage_error(args.words.empty() ? "no command given" : "unknown command '" + typed + "'");
 }

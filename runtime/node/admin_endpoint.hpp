@@ -1,8 +1,8 @@
 #pragma once
 // The node's admin HTTP surface on admin_listen: GET /healthz (process alive),
 // GET /readyz (200 while the lease is confirmed, 503 otherwise) and GET /metrics
-// (Prometheus text). With admin_token set, every path but /healthz needs
-// "Authorization: Bearer <token>".
+// (Prometheus text), all three open to anyone who can connect. With admin_token set,
+// every other path needs "Authorization: Bearer <token>" (compared in constant time).
 #include "actors/policy/lease_clock.hpp"
 #include "config/node_config.hpp"
 #include "net/admin_server.hpp"

@@ -2,6 +2,7 @@
 
 #include "net/log.hpp"
 #include "runtime/migrator.hpp"
+#include "runtime/pg_pool.hpp"
 
 #include <pqxx/pqxx>
 
@@ -10,8 +11,10 @@
 
 namespace courier {
 
-void check_cluster_settings(const std::string& conninfo, int partitions, int wait_seconds) {
+void check_cluster_settings(const std::string& db, int partitions, int wait_seconds) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{wait_seconds};
+  // A server that accepts but never answers would otherwise hold each attempt forever.
+  const auto conninfo = with_conn_options(db, {{"connect_timeout", "5"}});
   for (int attempt = 1;; ++attempt) {
     try {
       auto version = installed_schema_version(conninfo);

@@ -11,7 +11,8 @@ struct startup_error : std::runtime_error {
   startup_error(int code, const std::string& what) : std::runtime_error(what), exit_code(code) {}
 };
 
-// Waits up to `wait_seconds` for the database to accept connections. Throws startup_error.
-void check_cluster_settings(const std::string& conninfo, int partitions, int wait_seconds);
+// Waits up to `wait_seconds` (plus one 5 s connect attempt) for the database to accept
+// connections. Throws startup_error.
+void check_cluster_settings(const std::string& db, int partitions, int wait_seconds);
 
 } // namespace courier

@@ -1,10 +1,12 @@
 #include "runtime/node/node.hpp"
 
+#include "actors/cluster_metrics.hpp"
 #include "actors/messages.hpp"
 #include "actors/node_supervisor.hpp"
 #include "net/log.hpp"
 #include "runtime/node/admin_endpoint.hpp"
 #include "runtime/node/cluster_settings.hpp"
+#include "runtime/pg_cluster_stats.hpp"
 #include "runtime/pg_lease_store.hpp"
 #include "runtime/pg_notification_source.hpp"
 #include "runtime/pg_store.hpp"
@@ -18,15 +20,6 @@
 namespace courier {
 
 namespace {
-
-// Signals are taken synchronously by one thread; every other thread blocks them.
-sigset_t termination_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  return set;
-}
 
 std::shared_ptr<node_context> make_context(const config::node_config& cfg,
                                            std::shared_ptr<pg_pool> pool) {
@@ -59,11 +52,9 @@ void raise_file_limit(const std::shared_ptr<spdlog::logger>& log) {
 
 } // namespace
 
-int run_node(const config::node_config& cfg) {
+int run_node(const config::node_config& cfg, termination& signals) {
   auto log = net::logger("node");
   raise_file_limit(log);
-  auto signals = termination_signals();
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
   try {
     check_cluster_settings(cfg.db, cfg.partitions, 30);
@@ -91,6 +82,20 @@ int run_node(const config::node_config& cfg) {
       cfg.db, cfg.node_id, COURIER_VERSION, cfg.partitions, cfg.lease_self_expiry});
   parts.notifications = std::make_unique<pg_notification_source>(cfg.db, cfg.node_id);
   auto supervisor = spawn_node_supervisor(system, ctx, std::move(parts));
+  // Before the first confirmed lease the node holds nothing: a signal then simply exits.
+  // Afterwards it drains, which finishes within the grace period plus a flush.
+  signals.on_signal(
+      [supervisor, clock = ctx->clock, log](const char* name) {
+        if (!clock->ever_confirmed())
+          return false;
+        log->info("received {}: draining", name);
+        caf::anon_send(supervisor, atoms::shutdown_atom::value);
+        return true;
+      },
+      cfg.shutdown_grace + std::chrono::seconds{5});
+  spawn_cluster_metrics(system, std::make_shared<pg_cluster_stats>(pool, cfg.lease_self_expiry),
+                        {ctx->metrics->registry(), cfg.metrics_top_hooks},
+                        caf::actor_cast<caf::strong_actor_ptr>(supervisor));
 
   admin_endpoint admin{cfg, ctx->metrics->registry(), ctx->clock};
   try {
@@ -101,19 +106,6 @@ int run_node(const config::node_config& cfg) {
   }
   log->info("node {} started: {}", cfg.node_id, config::describe(cfg));
   log->info("admin endpoint on port {} (/healthz, /readyz, /metrics)", admin.port());
-
-  std::thread signal_waiter{[&system, supervisor, signals, grace = cfg.shutdown_grace, log] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    log->info("received {}: draining", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    caf::anon_send(supervisor, atoms::shutdown_atom::value);
-    // The drain finishes within the grace period plus a flush; past that, give up.
-    std::this_thread::sleep_for(grace + std::chrono::seconds{5});
-    log->error("shutdown did not finish in time; exiting");
-    spdlog::shutdown();
-    std::_Exit(1);
-  }};
-  signal_waiter.detach();
 
   {
     caf::scoped_actor self{system};

@@ -4,35 +4,18 @@
 // the sender's TCP port (tests/support/socket_owner).
 #include "tests/pg/pg_test_base.hpp"
 
+#include "tests/support/log_times.hpp"
 #include "tests/support/socket_owner.hpp"
 
 #include <pqxx/pqxx>
 
 #include <atomic>
-#include <ctime>
 #include <thread>
 
 namespace courier::test {
 namespace {
 
 using wall = std::chrono::system_clock;
-
-// Wall-clock times of the log lines containing `needle` ("2026-11-23T14:40:17.167 ...").
-std::vector<wall::time_point> log_times(const std::string& log, const std::string& needle) {
-  std::vector<wall::time_point> out;
-  std::istringstream lines{log};
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.find(needle) == std::string::npos || line.size() < 23)
-      continue;
-    std::tm tm{};
-    if (strptime(line.substr(0, 19).c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr)
-      continue;
-    auto ms = std::stoi(line.substr(20, 3));
-    out.push_back(wall::from_time_t(timegm(&tm)) + std::chrono::milliseconds{ms});
-  }
-  return out;
-}
 
 class frozen_node : public pg_test {};
 
@@ -51,19 +34,7 @@ TEST_F(frozen_node, delivers_nothing_after_waking_until_it_holds_leases_again) {
   ASSERT_TRUE(nodes_->wait_balanced({"a", "b"}, 256, 30s));
 
   std::atomic<bool> running{true};
-  std::map<unsigned short, pid_t> owners;
-  std::mutex owners_mutex;
-  std::thread sampler{[&] { // connections come and go: keep every port seen
-    while (running) {
-      auto now = local_ports_of({a.pid(), b.pid()});
-      {
-        std::lock_guard<std::mutex> guard{owners_mutex};
-        for (auto& [port, pid] : now)
-          owners[port] = pid;
-      }
-      std::this_thread::sleep_for(20ms);
-    }
-  }};
+  port_owner_sampler sampler{{a.pid(), b.pid()}};
   std::thread writer{[&] {
     pqxx::connection conn{db_};
     while (running) {
@@ -83,7 +54,7 @@ TEST_F(frozen_node, delivers_nothing_after_waking_until_it_holds_leases_again) {
   std::this_thread::sleep_for(2s);
   running = false;
   writer.join();
-  sampler.join();
+  auto owners = sampler.stop();
 
   auto total = scalar("SELECT next_seq - 1 FROM courier.streams LIMIT 1");
   for (int h = 0; h < 20; ++h)

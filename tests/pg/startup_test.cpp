@@ -3,6 +3,11 @@
 #include "tests/pg/pg_test_base.hpp"
 
 #include "tests/support/command.hpp"
+#include "tests/support/startup_exit.hpp"
+
+#include <pqxx/pqxx>
+
+#include <thread>
 
 namespace courier::test {
 namespace {
@@ -51,6 +56,20 @@ TEST_F(startup, unmigrated_database_is_reported) {
   auto r = run_command({courierd_process::binary_path(), "--db", empty}, 30s);
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("courierctl migrate"), std::string::npos) << r.output;
+}
+
+// Start-up waits on a lock held by a migration (or anyone): SIGTERM still ends it at once.
+TEST_F(startup, sigterm_while_the_schema_check_waits_exits_0_at_once) {
+  pqxx::connection holder{db_};
+  pqxx::work lock{holder};
+  lock.exec("LOCK TABLE courier.schema_migrations IN ACCESS EXCLUSIVE MODE");
+  auto& node = start_node("n1");
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (scalar("SELECT count(*) FROM pg_locks WHERE NOT granted") == 0 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  ASSERT_GT(scalar("SELECT count(*) FROM pg_locks WHERE NOT granted"), 0) << node.log();
+  expect_prompt_exit_while_starting(node, SIGTERM);
 }
 
 } // namespace

@@ -34,7 +34,8 @@ std::vector<std::string> node_harness::test_defaults() {
           "info"};
 }
 
-courierd_process& node_harness::start(const std::string& node_id, std::vector<std::string> extra) {
+courierd_process& node_harness::start(const std::string& node_id, std::vector<std::string> extra,
+                                      std::vector<std::string> exec_prefix) {
   std::vector<std::string> args = {"--db", db_, "--node_id", node_id};
   auto defaults = test_defaults();
   args.insert(args.end(), defaults.begin(), defaults.end());
@@ -42,6 +43,7 @@ courierd_process& node_harness::start(const std::string& node_id, std::vector<st
   args.insert(args.end(), extra.begin(), extra.end());
   child_options options;
   options.log_name = node_id + ".log";
+  options.exec_prefix = std::move(exec_prefix);
   auto& slot = nodes_[node_id];
   slot = std::make_unique<courierd_process>(args, options);
   return *slot;

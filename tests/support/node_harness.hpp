@@ -17,8 +17,10 @@ class node_harness {
 public:
   explicit node_harness(std::string db_url, std::vector<std::string> common_args = {});
 
-  // Starts `courierd` as node `node_id`; later args override earlier ones.
-  courierd_process& start(const std::string& node_id, std::vector<std::string> extra = {});
+  // Starts `courierd` as node `node_id`; later args override earlier ones. exec_prefix
+  // runs it through a launcher (child_options::exec_prefix), e.g. into a network namespace.
+  courierd_process& start(const std::string& node_id, std::vector<std::string> extra = {},
+                          std::vector<std::string> exec_prefix = {});
   courierd_process& node(const std::string& node_id);
   bool has(const std::string& node_id) const { return nodes_.count(node_id) > 0; }
   void forget(const std::string& node_id) { nodes_.erase(node_id); }

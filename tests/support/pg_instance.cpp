@@ -1,23 +1,24 @@
 #include "tests/support/pg_instance.hpp"
 
 #include "tests/support/command.hpp"
+#include "tests/support/free_port.hpp"
 #include "tests/support/spawn.hpp"
 
 #include <cctype>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 
-#include <arpa/inet.h>
 #include <linux/magic.h>
-#include <netinet/in.h>
 #include <pqxx/pqxx>
 #include <pwd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -37,34 +38,6 @@ bool is_root() {
 
 bool executable(const std::string& path) {
   return ::access(path.c_str(), X_OK) == 0;
-}
-
-// True when nothing listens on (or holds) 127.0.0.1:port right now.
-bool port_free(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    return false;
-  }
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-
-// Ports 20000-29999 in a pid-dependent order, so parallel test binaries rarely collide.
-std::vector<int> candidate_ports() {
-  std::vector<int> ports;
-  const int offset = static_cast<int>((static_cast<long>(::getpid()) * 7919) % 10000);
-  for (int i = 0; i < 10000 && ports.size() < 8; ++i) {
-    int port = 20000 + (offset + i * 613) % 10000;
-    if (port_free(port)) {
-      ports.push_back(port);
-    }
-  }
-  return ports;
 }
 
 std::string database_name(const std::string& prefix, int n) {
@@ -101,6 +74,29 @@ void kill_postmaster(const std::string& data_dir) {
   if (is_postmaster_of(pid, data_dir)) {
     ::kill(static_cast<pid_t>(pid), SIGKILL);
   }
+}
+
+// Processes whose parent is `parent`, from /proc/<pid>/stat ("pid (comm) state ppid ...").
+std::vector<pid_t> children_of(pid_t parent) {
+  std::vector<pid_t> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) {
+      continue;
+    }
+    std::string stat = detail::read_file("/proc/" + name + "/stat");
+    const auto paren = stat.rfind(')');
+    if (paren == std::string::npos) {
+      continue;
+    }
+    char state = 0;
+    long ppid = 0;
+    if (std::sscanf(stat.c_str() + paren + 1, " %c %ld", &state, &ppid) == 2 && ppid == parent) {
+      out.push_back(static_cast<pid_t>(std::atol(name.c_str())));
+    }
+  }
+  return out;
 }
 
 // Where cluster dirs live: $COURIER_TEST_PG_ROOT, else /dev/shm when it is a roomy
@@ -175,15 +171,16 @@ std::string pg_instance::bin_dir() {
 }
 
 std::vector<std::string> pg_instance::as_postgres(std::vector<std::string> argv) const {
-  if (!is_root()) {
-    return argv;
+  if (is_root()) {
+    if (executable("/usr/sbin/runuser") || executable("/sbin/runuser") ||
+        executable("/usr/bin/runuser")) {
+      argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
+    } else {
+      argv = {"su", "postgres", "-s", "/bin/sh", "-c", shell_quote(argv)};
+    }
   }
-  if (executable("/usr/sbin/runuser") || executable("/sbin/runuser") ||
-      executable("/usr/bin/runuser")) {
-    argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
-    return argv;
-  }
-  return {"su", "postgres", "-s", "/bin/sh", "-c", shell_quote(argv)};
+  argv.insert(argv.begin(), options_.exec_prefix.begin(), options_.exec_prefix.end());
+  return argv;
 }
 
 std::string pg_instance::pg_ctl(const std::vector<std::string>& args, int* exit_code) const {
@@ -197,39 +194,56 @@ std::string pg_instance::pg_ctl(const std::vector<std::string>& args, int* exit_
   return result.output;
 }
 
-pg_instance::pg_instance() : bin_dir_(bin_dir()), owner_pid_(::getpid()) {
+void pg_instance::create_dir() {
   const std::string root = cluster_root();
   reap_stale_clusters(root);
   dir_ = detail::make_temp_dir("courier-pg-", root);
   data_dir_ = dir_ + "/data";
   log_path_ = dir_ + "/log";
   std::ofstream(dir_ + "/owner.pid") << ::getpid() << "\n";
+  if (!is_root()) {
+    return;
+  }
+  const passwd* pw = ::getpwnam("postgres");
+  if (pw == nullptr) {
+    throw std::runtime_error("pg_instance: running as root but there is no `postgres` user "
+                             "to run the server as (PostgreSQL refuses root)");
+  }
+  if (::chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
+    throw std::runtime_error("pg_instance: cannot chown " + dir_ + " to postgres");
+  }
+}
+
+pg_instance::pg_instance(pg_options options)
+    : options_(std::move(options)), bin_dir_(bin_dir()), owner_pid_(::getpid()) {
+  // initdb as postgres creates the data dir with the right owner and mode.
+  set_up([this] {
+    run_as_postgres({bin_dir_ + "/initdb", "-D", data_dir_, "-U", "postgres", "--auth=trust", "-E",
+                     "UTF8", "--locale=C", "--no-sync"},
+                    "initdb");
+    if (!options_.trusted_subnet.empty()) {
+      std::ofstream(data_dir_ + "/pg_hba.conf", std::ios::app)
+          << "host all all " << options_.trusted_subnet << " trust\n";
+    }
+  });
+}
+
+// The default pg_hba.conf of `initdb --auth=trust` already admits local replication
+// connections, and wal_level=replica and max_wal_senders=10 are PostgreSQL 15 defaults.
+pg_instance::pg_instance(const pg_instance& primary, standby_tag)
+    : options_(primary.options_), bin_dir_(primary.bin_dir_), owner_pid_(::getpid()) {
+  set_up([&] {
+    run_as_postgres({bin_dir_ + "/pg_basebackup", "-h", primary.dir_, "-p",
+                     std::to_string(primary.port_), "-U", "postgres", "-D", data_dir_, "-R", "-X",
+                     "stream", "-c", "fast", "--no-sync"},
+                    "pg_basebackup");
+  });
+}
+
+void pg_instance::set_up(const std::function<void()>& make_data_dir) {
   try {
-    if (::mkdir(data_dir_.c_str(), 0700) != 0) {
-      throw std::runtime_error("pg_instance: cannot create " + data_dir_);
-    }
-    if (is_root()) {
-      const passwd* pw = ::getpwnam("postgres");
-      if (pw == nullptr) {
-        throw std::runtime_error("pg_instance: running as root but there is no `postgres` user "
-                                 "to run the server as (PostgreSQL refuses root)");
-      }
-      if (::chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0 ||
-          ::chown(data_dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
-        throw std::runtime_error("pg_instance: cannot chown " + dir_ + " to postgres");
-      }
-    }
-    command_options options;
-    options.timeout = 120s;
-    options.cwd = dir_;
-    auto init = run_command(as_postgres({bin_dir_ + "/initdb", "-D", data_dir_, "-U", "postgres",
-                                         "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"}),
-                            options);
-    if (init.exit_code != 0) {
-      throw std::runtime_error("pg_instance: initdb failed (exit " +
-                               std::to_string(init.exit_code) + "):\n" +
-                               detail::tail_lines(init.output, 40));
-    }
+    create_dir();
+    make_data_dir();
     std::lock_guard<std::mutex> lock(mutex_);
     start_locked(true);
   } catch (...) {
@@ -237,6 +251,71 @@ pg_instance::pg_instance() : bin_dir_(bin_dir()), owner_pid_(::getpid()) {
     fs::remove_all(dir_, ec);
     throw;
   }
+}
+
+void pg_instance::run_as_postgres(const std::vector<std::string>& argv,
+                                  const std::string& what) const {
+  command_options options;
+  options.timeout = 120s;
+  options.cwd = dir_;
+  auto result = run_command(as_postgres(argv), options);
+  if (result.exit_code != 0) {
+    throw std::runtime_error("pg_instance: " + what + " failed (exit " +
+                             std::to_string(result.exit_code) + "):\n" +
+                             detail::tail_lines(result.output, 40));
+  }
+}
+
+std::unique_ptr<pg_instance> pg_instance::start_standby() {
+  if (!running()) {
+    throw std::runtime_error("pg_instance: a standby needs a running primary");
+  }
+  return std::unique_ptr<pg_instance>(new pg_instance(*this, standby_tag{}));
+}
+
+void pg_instance::require_synchronous_standby(std::chrono::milliseconds timeout) {
+  exec_scalar(url(), "ALTER SYSTEM SET synchronous_standby_names = '*'");
+  exec_scalar(url(), "SELECT pg_reload_conf()");
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (exec_scalar(url(), "SELECT count(*) FROM pg_stat_replication "
+                            "WHERE sync_state = 'sync'") == "0") {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      throw std::runtime_error("pg_instance: no synchronous standby after " +
+                               std::to_string(timeout.count()) + " ms");
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+void pg_instance::promote() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  int code = 0;
+  std::string out = pg_ctl({"-w", "-t", "60", "promote"}, &code);
+  if (code != 0) {
+    throw std::runtime_error("pg_instance: pg_ctl promote failed (exit " + std::to_string(code) +
+                             "):\n" + detail::tail_lines(out, 10) + "\n--- server log ---\n" +
+                             detail::tail_lines(detail::read_file(log_path_), 30));
+  }
+}
+
+void pg_instance::crash() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::ifstream pid_file(data_dir_ + "/postmaster.pid");
+  long pid = 0;
+  if (!(pid_file >> pid) || pid <= 0 || !is_postmaster_of(pid, data_dir_)) {
+    throw std::runtime_error("pg_instance: no running postmaster to crash in " + data_dir_);
+  }
+  const auto postmaster = static_cast<pid_t>(pid);
+  ::kill(postmaster, SIGSTOP); // no new backends, no reaction to its children dying
+  const std::vector<pid_t> backends = children_of(postmaster);
+  for (pid_t child : backends) {
+    ::kill(child, SIGKILL);
+  }
+  ::kill(postmaster, SIGKILL);
+  for (int i = 0; i < 1000 && is_postmaster_of(pid, data_dir_); ++i) {
+    ::usleep(10000);
+  }
+  running_ = false;
 }
 
 pg_instance::~pg_instance() {
@@ -258,7 +337,8 @@ void pg_instance::start_locked(bool any_port) {
     // With it off, commits from the last ~600 ms vanish on restart() and at-least-once
     // tests would blame courier.
     std::string options = "-p " + std::to_string(port) + " -k " + dir_ +
-                          " -c listen_addresses=127.0.0.1 -c fsync=off"
+                          " -c listen_addresses=" + options_.listen_address +
+                          " -c fsync=off"
                           " -c full_page_writes=off"
                           " -c max_connections=300 -c shared_buffers=256MB"
                           " -c max_locks_per_transaction=256";
@@ -320,7 +400,8 @@ bool pg_instance::running() const {
 }
 
 std::string pg_instance::url(const std::string& db) const {
-  return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + db;
+  return "postgresql://postgres@" + options_.listen_address + ":" + std::to_string(port_) + "/" +
+         db;
 }
 
 std::string pg_instance::log_tail(std::size_t lines) const {

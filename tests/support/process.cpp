@@ -35,7 +35,8 @@ child_process::child_process(std::vector<std::string> argv, child_options option
     throw std::system_error(error, std::generic_category(), "open " + log_path_);
   }
   detail::spawn_spec spec;
-  spec.argv = argv_;
+  spec.argv = std::move(options.exec_prefix);
+  spec.argv.insert(spec.argv.end(), argv_.begin(), argv_.end());
   spec.extra_env = std::move(options.env);
   spec.stdout_fd = fd;
   try {

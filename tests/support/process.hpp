@@ -16,6 +16,9 @@ namespace courier::test {
 struct child_options {
   std::vector<std::string> env; // extra KEY=VALUE; the test's COURIER_* variables are removed
   std::string log_name;         // file name in the log dir; empty: <program name>.log
+  // Run through this launcher, e.g. {"ip", "netns", "exec", "ns1"}; it must exec the
+  // program in place (same pid), so signals and wait_exit reach the program itself.
+  std::vector<std::string> exec_prefix;
 };
 
 class child_process {

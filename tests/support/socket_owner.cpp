@@ -71,4 +71,29 @@ std::map<unsigned short, pid_t> local_ports_of(const std::vector<pid_t>& pids) {
   return out;
 }
 
+port_owner_sampler::port_owner_sampler(std::vector<pid_t> pids, std::chrono::milliseconds every)
+    : pids_(std::move(pids)), every_(every), thread_([this] {
+        while (running_) {
+          auto now = local_ports_of(pids_);
+          {
+            std::lock_guard<std::mutex> guard{mutex_};
+            for (auto& [port, pid] : now)
+              owners_[port] = pid;
+          }
+          std::this_thread::sleep_for(every_);
+        }
+      }) {}
+
+port_owner_sampler::~port_owner_sampler() {
+  stop();
+}
+
+std::map<unsigned short, pid_t> port_owner_sampler::stop() {
+  running_ = false;
+  if (thread_.joinable())
+    thread_.join();
+  std::lock_guard<std::mutex> guard{mutex_};
+  return owners_;
+}
+
 } // namespace courier::test

@@ -20,7 +20,7 @@ subscriber::subscriber(const test_ca& ca)
 subscriber::subscriber(const subscriber_options& options)
     : state_(std::make_shared<detail::subscriber_state>(options.keep_bodies, options.seed)),
       server_(std::make_unique<detail::subscriber_server>(state_, options)),
-      tls_(options.tls != nullptr) {}
+      tls_(options.tls != nullptr), address_(options.listen_address) {}
 
 subscriber::~subscriber() {
   stop();
@@ -35,7 +35,7 @@ int subscriber::port() const {
 }
 
 std::string subscriber::base_url() const {
-  return (tls_ ? "https://localhost:" : "http://127.0.0.1:") + std::to_string(port());
+  return (tls_ ? "https://localhost:" : "http://" + address_ + ":") + std::to_string(port());
 }
 
 std::string subscriber::url_for(const std::string& name) const {

@@ -1,5 +1,6 @@
 #pragma once
-// subscriber owns a real HTTP(S) webhook receiver on 127.0.0.1 (Boost.Beast, its own
+// subscriber owns a real HTTP(S) webhook receiver on 127.0.0.1 or another local address
+// (subscriber_options::listen_address; Boost.Beast, its own
 // io_context on `threads` threads, keep-alive, thousands of connections) and the
 // record of every request. All methods are thread-safe; stop() or the destructor ends it.
 #include <chrono>
@@ -40,6 +41,7 @@ struct delivery {
   std::chrono::steady_clock::time_point at; // arrival of the complete request
   int status_sent = 200;
   unsigned short peer_port = 0; // the sender's local port: which process sent it (see socket_owner)
+  std::string peer_address;     // the sender's IP: which host or network namespace sent it
 };
 
 // How a path answers. fixed_status, hang and fail_ratio are checked in that order.
@@ -51,6 +53,8 @@ struct behaviour {
   int delay_ms = 0;       // wait before answering (2xx and fixed_status answers)
   int hang_ms = 3000;     // the fail_ratio hang: longer than the sender's http_timeout_ms
   int retry_after_s = -1; // >= 0: a Retry-After header on every non-2xx answer
+  std::string retry_after_text; // non-empty: this Retry-After value verbatim on every
+                                // non-2xx answer (an HTTP-date, garbage); wins over retry_after_s
   std::string failure_body = "failure\n"; // the body of every non-2xx answer (any bytes)
 };
 
@@ -67,6 +71,9 @@ struct subscriber_options {
   int threads = 2;
   bool keep_bodies = true; // false saves memory in long benchmarks
   unsigned seed = 0;       // for fail_ratio draws; 0 picks a random seed
+  // An IPv4 address of this host to listen on (plain HTTP URLs name it; HTTPS ones name
+  // localhost), e.g. the host side of a test_network.
+  std::string listen_address = "127.0.0.1";
 };
 
 class subscriber {
@@ -78,7 +85,7 @@ public:
   subscriber(const subscriber&) = delete;
   subscriber& operator=(const subscriber&) = delete;
 
-  std::string base_url() const; // http://127.0.0.1:PORT or https://localhost:PORT
+  std::string base_url() const; // http://<listen_address>:PORT or https://localhost:PORT
   std::string url_for(const std::string& name) const; // base_url() + "/h/" + name
   int port() const;
 
@@ -118,6 +125,7 @@ private:
   std::shared_ptr<detail::subscriber_state> state_;
   std::unique_ptr<detail::subscriber_server> server_;
   bool tls_ = false;
+  std::string address_;
 };
 
 // Independent Standard Webhooks check (see signature.hpp): true when any v1 entry of

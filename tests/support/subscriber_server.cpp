@@ -105,7 +105,9 @@ private:
     }
     d.at = std::chrono::steady_clock::now();
     beast::error_code peer_ec;
-    d.peer_port = beast::get_lowest_layer(stream_).socket().remote_endpoint(peer_ec).port();
+    auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(peer_ec);
+    d.peer_port = peer.port();
+    d.peer_address = peer.address().to_string();
     answer_ = state_->plan(d.path);
     switch (answer_.what) {
     case planned_answer::kind::respond:
@@ -171,8 +173,8 @@ private:
     res_.result(static_cast<unsigned>(answer_.status));
     res_.set(http::field::server, "courier-test-subscriber");
     res_.set(http::field::content_type, "text/plain");
-    if (!is_2xx(answer_.status) && answer_.retry_after_s >= 0) {
-      res_.set(http::field::retry_after, std::to_string(answer_.retry_after_s));
+    if (!is_2xx(answer_.status) && !answer_.retry_after.empty()) {
+      res_.set(http::field::retry_after, answer_.retry_after);
     }
     res_.body() = is_2xx(answer_.status) ? "ok\n" : answer_.failure_body;
     res_.keep_alive(keep_alive_);
@@ -273,7 +275,7 @@ subscriber_server::subscriber_server(std::shared_ptr<subscriber_state> state,
     acceptor->listen(asio::socket_base::max_listen_connections);
     acceptors_.push_back(std::move(acceptor));
   };
-  listen(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  listen(tcp::endpoint(asio::ip::make_address(options.listen_address), 0));
   port_ = acceptors_.front()->local_endpoint().port();
   if (tls_) {
     try {

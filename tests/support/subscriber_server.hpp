@@ -22,7 +22,7 @@ struct session_base {
 };
 
 struct subscriber_server {
-  // Listens on 127.0.0.1:0 (and [::1] on the same port for TLS, so "localhost" works).
+  // Listens on <listen_address>:0 (and [::1] on the same port for TLS, so "localhost" works).
   subscriber_server(std::shared_ptr<subscriber_state> state, const subscriber_options& options);
   ~subscriber_server();
 

@@ -18,7 +18,11 @@ planned_answer subscriber_state::plan(const std::string& path) {
   const behaviour& b = it != behaviours.end() ? it->second : default_behaviour;
   planned_answer answer;
   answer.delay_ms = b.delay_ms;
-  answer.retry_after_s = b.retry_after_s;
+  if (!b.retry_after_text.empty()) {
+    answer.retry_after = b.retry_after_text;
+  } else if (b.retry_after_s >= 0) {
+    answer.retry_after = std::to_string(b.retry_after_s);
+  }
   answer.failure_body = b.failure_body;
   if (b.fixed_status != 0) {
     answer.status = b.fixed_status;

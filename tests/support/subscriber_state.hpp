@@ -23,7 +23,7 @@ struct planned_answer {
   int status = 200;
   int delay_ms = 0;
   int hang_ms = 0;
-  int retry_after_s = -1;
+  std::string retry_after; // empty: no Retry-After header
   std::string failure_body;
 };
 

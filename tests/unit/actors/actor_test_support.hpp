@@ -4,6 +4,7 @@
 // calls run(), timers fire only when it calls fire_timer()), plus fakes of the store
 // and the HTTP client that record every call. The fakes answer on the test thread,
 // either at once or when the test releases a held callback.
+#include "actors/cursor_flusher.hpp"
 #include "actors/messages.hpp"
 #include "actors/node_context.hpp"
 #include "actors/ports/store.hpp"
@@ -315,50 +316,54 @@ protected:
 
   bool has_timer() const { return sched.has_pending_timeout(); }
 
-  // An actor that records advance and fenced messages.
-  caf::actor spawn_recorder(std::shared_ptr<inbox> box) {
+  // Stands in for a cursor flusher (recording advances; flushes answer at once) and for
+  // the flusher's parent (recording fenced reports).
+  using recorder = cursor_flusher::extend_with<cursor_flusher_parent>;
+
+  recorder spawn_recorder(std::shared_ptr<inbox> box) {
     // State travels as a spawn argument, not a capture: CAF 0.17 binds a reference to a
     // null tuple for argument-less functors (harmless, but UBSan reports it).
     auto a = sys.spawn(
-        [](caf::event_based_actor* self, std::shared_ptr<inbox> box) -> caf::behavior {
+        [](recorder::pointer self, std::shared_ptr<inbox> box) -> recorder::behavior_type {
           self->set_down_handler([box](caf::down_msg& dm) { box->downs.push_back(dm); });
           return {
               [box](atoms::advance_atom, const cursor_update& u) { box->advances.push_back(u); },
+              [](atoms::flush_atom) { return true; },
               [box](atoms::fenced_atom, partition_id partition, lease_epoch) {
                 box->fenced_partitions.push_back(raw(partition));
               },
           };
         },
         std::move(box));
-    to_kill.push_back(a);
+    kill_at_teardown(a);
     return a;
   }
 
   // Spawns an actor through `spawn_child`, called from a parent that records the
   // child's down message in `box`, as its real supervisor would see it.
-  caf::actor spawn_supervised(std::shared_ptr<inbox> box,
-                              std::function<caf::actor(caf::local_actor*)> spawn_child) {
-    auto child = std::make_shared<caf::actor>();
+  template <class Child>
+  Child spawn_supervised(std::shared_ptr<inbox> box,
+                         std::function<Child(caf::local_actor*)> spawn_child) {
+    auto child = std::make_shared<Child>();
     auto parent = sys.spawn(
-        [](caf::event_based_actor* self, std::shared_ptr<inbox> box,
-           std::shared_ptr<caf::actor> child,
-           std::function<caf::actor(caf::local_actor*)> spawn_child) -> caf::behavior {
+        [](caf::event_based_actor* self, std::shared_ptr<inbox> box, std::shared_ptr<Child> child,
+           std::function<Child(caf::local_actor*)> spawn_child) -> caf::behavior {
           self->set_down_handler([box](caf::down_msg& dm) { box->downs.push_back(dm); });
           *child = spawn_child(self);
           return {[](int) {
           }};
         },
         std::move(box), child, std::move(spawn_child));
-    to_kill.push_back(parent);
+    kill_at_teardown(parent);
     run();
     EXPECT_TRUE(*child) << "the parent did not spawn its child";
     if (*child)
-      to_kill.push_back(*child);
+      kill_at_teardown(*child);
     return *child;
   }
 
   // Records in `box` the down message of `target` (an actor nobody supervises here).
-  void watch(caf::actor target, std::shared_ptr<inbox> box) {
+  template <class Handle> void watch(const Handle& target, std::shared_ptr<inbox> box) {
     auto watcher = sys.spawn(
         [](caf::event_based_actor* self, std::shared_ptr<inbox> box,
            caf::actor target) -> caf::behavior {
@@ -367,9 +372,14 @@ protected:
           return {[](int) {
           }};
         },
-        std::move(box), std::move(target));
-    to_kill.push_back(watcher);
+        std::move(box), caf::actor_cast<caf::actor>(target));
+    kill_at_teardown(watcher);
     run();
+  }
+
+  // Actors the fixture kills before the system shuts down, whatever their interface.
+  template <class Handle> void kill_at_teardown(const Handle& a) {
+    to_kill.push_back(caf::actor_cast<caf::actor>(a));
   }
 
   void remember(const std::shared_ptr<fake_store>& s, const std::shared_ptr<fake_http>& h) {

@@ -51,7 +51,7 @@ protected:
     supervisor_box = std::make_shared<inbox>();
     supervisor = spawn_recorder(supervisor_box);
     flusher = spawn_cursor_flusher(sys, ctx, supervisor);
-    to_kill.push_back(flusher);
+    kill_at_teardown(flusher);
     run();
   }
 
@@ -65,7 +65,7 @@ protected:
     auto answer = std::make_shared<flush_answer>();
     auto asker = sys.spawn(
         [](caf::event_based_actor* self, std::shared_ptr<flush_answer> answer,
-           caf::actor target) -> caf::behavior {
+           cursor_flusher target) -> caf::behavior {
           self->request(target, caf::infinite, flush_atom::value)
               .then([answer](bool ok) { answer->state = ok ? 1 : 2; },
                     [answer](caf::error&) { answer->state = 3; });
@@ -73,7 +73,7 @@ protected:
           }};
         },
         answer, flusher);
-    to_kill.push_back(asker);
+    kill_at_teardown(asker);
     run();
     return answer;
   }
@@ -83,8 +83,8 @@ protected:
   std::shared_ptr<fake_http> http;
   std::shared_ptr<node_context> ctx;
   std::shared_ptr<inbox> supervisor_box;
-  caf::actor supervisor;
-  caf::actor flusher;
+  recorder supervisor;
+  cursor_flusher flusher;
 };
 
 TEST_F(cursor_flusher_test, writes_nothing_without_progress) {

@@ -76,7 +76,7 @@ protected:
     ctx = make_context();
     flusher = spawn_recorder(flusher_box);
     delivery_args args{ctx, hook, epoch_11, fence, flusher};
-    deliverer = spawn_supervised(parent_box, [args](caf::local_actor* parent) {
+    deliverer = spawn_supervised<delivery_actor>(parent_box, [args](caf::local_actor* parent) {
       return spawn_delivery_actor(parent, args);
     });
     ASSERT_TRUE(deliverer);
@@ -115,8 +115,8 @@ protected:
   std::shared_ptr<node_context> ctx;
   std::shared_ptr<inbox> flusher_box;
   std::shared_ptr<inbox> parent_box;
-  caf::actor flusher;
-  caf::actor deliverer;
+  recorder flusher;
+  delivery_actor deliverer;
 };
 
 // -- (a) order, one at a time, headers --------------------------------------------------
@@ -269,7 +269,7 @@ TEST_F(delivery_actor_test, spec_update_changes_url_and_secret_of_later_requests
   hook_spec changed = hook;
   changed.url = "https://subscriber.test/v2";
   changed.secrets = {newer};
-  caf::anon_send(deliverer, spec_atom::value, changed);
+  caf::anon_send(deliverer, hook_spec_atom::value, changed);
   run();
   answer(200);
   ASSERT_EQ(http->requests.size(), 2u);

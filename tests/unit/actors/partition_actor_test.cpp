@@ -49,10 +49,10 @@ protected:
                                                            retry_policy{{1ms}}, "courier/test"});
     auto flusher = spawn_recorder(std::make_shared<inbox>());
     partition_args args{ctx, lease_grant{partition_4, lease_epoch{9}, "", -1}, flusher};
-    partition_actor = spawn_supervised(supervisor_box, [args](caf::local_actor* parent) {
+    partition = spawn_supervised<partition_actor>(supervisor_box, [args](caf::local_actor* parent) {
       return spawn_partition_actor(parent, args);
     });
-    ASSERT_TRUE(partition_actor);
+    ASSERT_TRUE(partition);
   }
 
   bool stopped() const { return !supervisor_box->downs.empty(); }
@@ -69,7 +69,7 @@ protected:
   std::shared_ptr<fake_http> http;
   std::shared_ptr<lease_clock> clock;
   std::shared_ptr<inbox> supervisor_box;
-  caf::actor partition_actor;
+  partition_actor partition;
 };
 
 TEST_F(partition_actor_test, starts_a_deliverer_per_active_hook) {

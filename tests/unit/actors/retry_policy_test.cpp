@@ -119,12 +119,37 @@ TEST(retry_policy, delay_is_at_least_one_millisecond) {
   EXPECT_EQ(tiny.next_delay(1, std::nullopt, 0.0), 1ms);
 }
 
-TEST(retry_policy, retry_after_is_honoured) {
+TEST(retry_policy, retry_after_lengthens_the_wait) {
   auto policy = three_steps();
   EXPECT_EQ(policy.next_delay(1, 30000ms, 0.0), 30000ms);
   EXPECT_EQ(policy.next_delay(1, 30000ms, 0.999), 30000ms); // no jitter on the wish
-  EXPECT_EQ(policy.next_delay(3, 2000ms, 0.5), 2000ms);     // may be sooner than the step
-  EXPECT_EQ(policy.next_delay(1, 0ms, 0.5), 0ms);
+  EXPECT_EQ(policy.next_delay(2, 11000ms, 0.5), 11000ms);
+}
+
+TEST(retry_policy, retry_after_never_shortens_the_step) {
+  // Retry-After: 0 or a past date once meant "retry at once", forever: a subscriber
+  // answering 429 so drove thousands of requests a second.
+  auto policy = three_steps();
+  const auto now = sys_clock::from_time_t(1445412480); // Wed, 21 Oct 2015 07:28:00 GMT
+  const std::optional<ms> wishes[] = {0ms,
+                                      1ms,
+                                      500ms,
+                                      9999ms,
+                                      -5000ms,
+                                      parse_retry_after("0", now),
+                                      parse_retry_after("Wed, 21 Oct 2015 07:27:59 GMT", now),
+                                      parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT", now)};
+  for (const auto& wish : wishes)
+    for (int attempt = 1; attempt <= 4; ++attempt)
+      for (double r : {0.0, 0.5, 0.999}) {
+        auto step = policy.next_delay(attempt, std::nullopt, r).count();
+        EXPECT_GE(policy.next_delay(attempt, wish, r).count(), step)
+            << "wish " << wish->count() << " attempt " << attempt << " r " << r;
+      }
+  EXPECT_EQ(policy.next_delay(1, 0ms, 0.5), 1000ms);
+  EXPECT_EQ(policy.next_delay(1, 0ms, 0.0), 800ms);
+  EXPECT_EQ(policy.next_delay(3, 2000ms, 0.5), 60000ms);
+  EXPECT_EQ(policy.next_delay(2, 9000ms, 0.5), 10000ms);
 }
 
 TEST(retry_policy, retry_after_is_capped_by_the_last_step) {
@@ -132,7 +157,8 @@ TEST(retry_policy, retry_after_is_capped_by_the_last_step) {
   EXPECT_EQ(policy.next_delay(1, 60000ms, 0.5), 60000ms);
   EXPECT_EQ(policy.next_delay(1, 60001ms, 0.5), 60000ms);
   EXPECT_EQ(policy.next_delay(1, std::chrono::hours{24 * 365}, 0.5), 60000ms);
-  EXPECT_EQ(policy.next_delay(1, -5000ms, 0.5), 0ms);
+  // The cap also bounds a step jittered above it.
+  EXPECT_EQ(policy.next_delay(3, std::chrono::hours{1}, 1.0), 60000ms);
 }
 
 TEST(retry_policy, retry_after_combines_with_parse) {

@@ -19,6 +19,8 @@ TEST(describe, masks_url_password_and_token) {
   EXPECT_NE(line.find("retry_schedule=5s,30s,2m,10m,30m,1h,2h,4h,8h,8h"), std::string::npos)
       << line;
   EXPECT_NE(line.find("http_timeout_ms=15s"), std::string::npos) << line;
+  EXPECT_NE(line.find("restart_max=5 restart_window_ms=1m quarantine_ms=1m"), std::string::npos)
+      << line;
   EXPECT_EQ(line.find('\n'), std::string::npos);
 }
 

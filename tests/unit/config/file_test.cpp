@@ -1,5 +1,11 @@
 // The --config file format: key = value lines, comments, quoting, and its errors.
+#include "config/config_sources.hpp"
 #include "config_test_support.hpp"
+
+#include <fcntl.h>
+#include <future>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace courier::config {
 namespace {
@@ -33,6 +39,9 @@ poison_policy = dead_letter
 log_format = json
 log_level = debug
 lease_tick_ms = 250ms
+restart_max = 3
+restart_window_ms = 2m
+quarantine_ms = "5m"
 )");
   const node_config c = load_with({"--config", path}, {});
   EXPECT_EQ(c.db, "postgres://u:p@db.internal/courier");
@@ -46,6 +55,9 @@ lease_tick_ms = 250ms
   EXPECT_EQ(c.log_format, "json");
   EXPECT_EQ(c.log_level, "debug");
   EXPECT_EQ(c.lease_tick, 250ms);
+  EXPECT_EQ(c.restart_max, 3);
+  EXPECT_EQ(c.restart_window, 2min);
+  EXPECT_EQ(c.quarantine, 5min);
 }
 
 TEST(config_file, comments_blank_lines_and_whitespace) {
@@ -135,6 +147,58 @@ TEST(config_file, syntax_errors_name_file_and_line) {
 TEST(config_file, empty_file_is_fine) {
   temp_dir dir;
   EXPECT_EQ(load_file(dir, "").partitions, 256);
+}
+
+// The config_error for --config `path`, checked to name the config key and the path.
+std::string refusal(const std::string& path) {
+  const config_error e = load_error({"--config", path});
+  EXPECT_EQ(e.key, "config") << e.what();
+  EXPECT_NE(std::string(e.what()).find("'" + path + "'"), std::string::npos) << e.what();
+  return e.what();
+}
+
+TEST(config_file, a_directory_is_refused) {
+  temp_dir dir;
+  EXPECT_NE(refusal(dir.path()).find("a directory, expected a regular file"), std::string::npos);
+}
+
+TEST(config_file, a_character_device_is_refused_without_reading_it) {
+  // /dev/zero never ends: a reader that tries would grow until the machine runs out.
+  EXPECT_NE(refusal("/dev/zero").find("a character device, expected a regular file"),
+            std::string::npos);
+}
+
+TEST(config_file, a_fifo_is_refused_without_waiting_for_a_writer) {
+  temp_dir dir;
+  const std::string fifo = dir.path() + "/c.toml";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto result = std::async(std::launch::async, [&] { return refusal(fifo); });
+  if (result.wait_for(5s) != std::future_status::ready) {
+    ADD_FAILURE() << "load() is blocked opening or reading the FIFO";
+    // Let the blocked reader see a writer come and go, so the test ends instead of hanging.
+    const int writer = ::open(fifo.c_str(), O_WRONLY);
+    ::close(writer);
+  }
+  EXPECT_NE(result.get().find("a FIFO, expected a regular file"), std::string::npos);
+}
+
+TEST(config_file, over_one_mebibyte_is_refused) {
+  temp_dir dir;
+  const std::string path = dir.write("big.toml", std::string(2 * 1024 * 1024, '#'));
+  EXPECT_NE(refusal(path).find("2097152 bytes, more than the 1 MiB (1048576 bytes) limit"),
+            std::string::npos);
+  const std::string one_over =
+      dir.write("over.toml", "partitions = 3\n" + std::string(max_config_file_bytes + 1 - 15, '#'));
+  EXPECT_NE(refusal(one_over).find("1048577 bytes"), std::string::npos);
+}
+
+TEST(config_file, exactly_one_mebibyte_is_read) {
+  temp_dir dir;
+  const std::string head = "partitions = 3\n";
+  const std::string path =
+      dir.write("full.toml", head + std::string(max_config_file_bytes - head.size(), '#'));
+  ASSERT_EQ(std::filesystem::file_size(path), max_config_file_bytes);
+  EXPECT_EQ(load_with({"--config", path}).partitions, 3);
 }
 
 } // namespace

@@ -34,6 +34,9 @@ TEST(load, defaults) {
   EXPECT_EQ(c.lease_tick, 500ms);
   EXPECT_EQ(c.cursor_flush_interval, 50ms);
   EXPECT_EQ(c.max_response_body, 65536);
+  EXPECT_EQ(c.restart_max, 5);
+  EXPECT_EQ(c.restart_window, 60s);
+  EXPECT_EQ(c.quarantine, 60s);
 }
 
 TEST(load, default_node_id_is_hostname_dash_pid) {

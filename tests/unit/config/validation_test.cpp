@@ -90,6 +90,14 @@ const rejection rejections[] = {
     {{"--lease_self_expiry_ms", "800"}, "lease_tick_ms", "got 500ms (default)"},
     {{"--cursor_flush_interval_ms", "0ms"}, "cursor_flush_interval_ms", "positive duration"},
     {{"--max_response_body", "-1"}, "max_response_body", "from 0 to 67108864"},
+    {{"--restart_max", "-1"}, "restart_max", "expected an integer from 0 to 1000, got '-1'"},
+    {{"--restart_max", "1001"}, "restart_max", "got '1001'"},
+    {{"--restart_max", "five"}, "restart_max", "got 'five'"},
+    {{"--restart_window_ms", "0"}, "restart_window_ms", "positive duration"},
+    {{"--restart_window_ms", "25h"}, "restart_window_ms", "at most 24h"},
+    {{"--quarantine_ms", "0s"}, "quarantine_ms", "positive duration"},
+    {{"--quarantine_ms", "2d"}, "quarantine_ms", "got '2d'"},
+    {{"--quarantine_ms", "1441m"}, "quarantine_ms", "at most 24h"},
 };
 
 INSTANTIATE_TEST_SUITE_P(rules, validation, ::testing::ValuesIn(rejections));
@@ -116,8 +124,18 @@ TEST(validation_bounds, accepted_edges) {
                                    "--node_id",
                                    std::string(64, 'x'),
                                    "--max_attempts",
+                                   "1",
+                                   "--restart_max",
+                                   "1000",
+                                   "--restart_window_ms",
+                                   "24h",
+                                   "--quarantine_ms",
                                    "1"});
   EXPECT_EQ(c.partitions, 65536);
+  EXPECT_EQ(c.restart_max, 1000);
+  EXPECT_EQ(c.restart_window, std::chrono::hours(24));
+  EXPECT_EQ(c.quarantine, std::chrono::milliseconds(1));
+  EXPECT_EQ(load_with({"--restart_max", "0", "--restart_window_ms", "1"}).restart_max, 0);
   EXPECT_EQ(c.ca_file, ca);
   EXPECT_EQ(load_with({"--partitions", "1"}).partitions, 1);
 }

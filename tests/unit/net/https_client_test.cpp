@@ -84,13 +84,5 @@ TEST_F(https_client, fails_without_the_issuing_ca) {
   EXPECT_EQ(server.requests(), 0u);
 }
 
-TEST_F(https_client, plain_http_server_is_a_tls_failure) {
-  test_server server(ok); // no TLS
-  auto client = make_http_client(trusting_options());
-  auto url = "https://localhost:" + std::to_string(server.port()) + "/";
-  auto result = send_and_wait(*client, post_to(url));
-  EXPECT_EQ(result.failure, http_failure::tls) << result.error;
-}
-
 } // namespace
 } // namespace courier::net::testing

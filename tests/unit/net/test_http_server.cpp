@@ -135,51 +135,35 @@ private:
   bool keep_alive_ = true;
 };
 
+std::shared_ptr<test_server::state> make_state(test_server::handler h, asio::ssl::context* tls) {
+  auto st = std::make_shared<test_server::state>();
+  st->on_request = std::move(h);
+  st->tls = tls;
+  return st;
+}
+
 } // namespace
 
 test_server::test_server(handler h, asio::ssl::context* tls)
-    : state_(std::make_shared<state>()), acceptor_(ioc_) {
-  state_->on_request = std::move(h);
-  state_->tls = tls;
-  tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
-  acceptor_.open(ep.protocol());
-  acceptor_.bind(ep);
-  acceptor_.listen(asio::socket_base::max_listen_connections);
-  port_ = acceptor_.local_endpoint().port();
-  accept();
-  thread_ = std::thread([this] { ioc_.run(); });
-}
+    : state_(make_state(std::move(h), tls)), listener_([st = state_](tcp::socket socket) {
+        auto number = ++st->connections;
+        start_session<session>(std::move(socket), st->tls, st, number);
+      }) {}
 
 test_server::~test_server() {
-  ioc_.stop();
-  thread_.join();
+  listener_.stop();
   std::lock_guard<std::mutex> guard(state_->mutex);
   state_->parked.clear();
 }
 
 std::string test_server::url(const std::string& host, const std::string& path) const {
-  return std::string(state_->tls ? "https://" : "http://") + host + ":" + std::to_string(port_) +
+  return std::string(state_->tls ? "https://" : "http://") + host + ":" + std::to_string(port()) +
          path;
 }
 
 server_request test_server::last_request() const {
   std::lock_guard<std::mutex> guard(state_->mutex);
   return state_->last;
-}
-
-void test_server::accept() {
-  acceptor_.async_accept([this](const error_code& ec, tcp::socket socket) {
-    if (ec)
-      return;
-    auto number = ++state_->connections;
-    if (state_->tls)
-      std::make_shared<session<asio::ssl::stream<tcp::socket>>>(state_, number, std::move(socket),
-                                                                *state_->tls)
-          ->start();
-    else
-      std::make_shared<session<tcp::socket>>(state_, number, std::move(socket))->start();
-    accept();
-  });
 }
 
 } // namespace courier::net::testing

@@ -1,8 +1,6 @@
 #pragma once
 // A scriptable loopback HTTP(S)/1.1 server for the client tests.
 #include <atomic>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -12,9 +10,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
+
+#include "loopback_listener.hpp"
 
 namespace courier::net::testing {
 
@@ -58,7 +57,7 @@ public:
   test_server(const test_server&) = delete;
   test_server& operator=(const test_server&) = delete;
 
-  unsigned short port() const { return port_; }
+  unsigned short port() const { return listener_.port(); }
   std::string url(const std::string& host = "127.0.0.1", const std::string& path = "/") const;
 
   std::size_t connections() const { return state_->connections.load(); }
@@ -80,13 +79,8 @@ public:
   };
 
 private:
-  void accept();
-
   std::shared_ptr<state> state_;
-  boost::asio::io_context ioc_;
-  boost::asio::ip::tcp::acceptor acceptor_;
-  unsigned short port_ = 0;
-  std::thread thread_;
+  loopback_listener listener_; // after state_: its thread uses it
 };
 
 } // namespace courier::net::testing

@@ -39,6 +39,18 @@ TEST(with_conn_options, several_options_on_a_url) {
             "postgresql://db/c?a=1&b=2&c=3");
 }
 
+// Every session of a node (pool, lease, LISTEN) must reach the same primary after a
+// failover: the hosts and target_session_attrs survive the added options.
+TEST(with_conn_options, multi_host_url_keeps_its_hosts_and_session_attrs) {
+  EXPECT_EQ(with_conn_options("postgresql://u@h1:5432,h2:5433/db?target_session_attrs=read-write",
+                              {{"application_name", "courier-lease/n1"}}),
+            "postgresql://u@h1:5432,h2:5433/db?target_session_attrs=read-write"
+            "&application_name=courier-lease/n1");
+  EXPECT_EQ(with_conn_options("host=h1,h2 port=5432,5433 target_session_attrs=read-write",
+                              {{"keepalives", "1"}}),
+            "host=h1,h2 port=5432,5433 target_session_attrs=read-write keepalives='1'");
+}
+
 TEST(with_conn_options, both_url_schemes_are_recognised) {
   EXPECT_EQ(with_conn_options("postgres://h/d", {{"k", "v"}}), "postgres://h/d?k=v");
   EXPECT_EQ(with_conn_options("postgresql://h/d", {{"k", "v"}}), "postgresql://h/d?k=v");

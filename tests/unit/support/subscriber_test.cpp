@@ -72,6 +72,20 @@ TEST(subscriber, fixed_status_and_retry_after) {
   EXPECT_EQ(client.post("/h/other", headers_for(1), "{}").status, 500);
 }
 
+TEST(subscriber, retry_after_text_is_sent_verbatim) {
+  subscriber sub;
+  behaviour dated;
+  dated.fixed_status = 429;
+  dated.retry_after_s = 7; // the text wins
+  dated.retry_after_text = "Thu, 01 Jan 1970 00:00:00 GMT";
+  sub.set_behaviour("dated", dated);
+  test_client client(sub.port());
+  auto r = client.post("/h/dated", headers_for(1), "{}");
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.retry_after, "Thu, 01 Jan 1970 00:00:00 GMT");
+  EXPECT_EQ(client.post("/h/plain", headers_for(1), "{}").retry_after, "");
+}
+
 TEST(subscriber, hang_holds_the_connection_without_answering) {
   subscriber sub;
   behaviour hang;
