@@ -34,10 +34,10 @@ struct cluster_metrics_state {
 
 using cluster_metrics_impl = cluster_metrics_actor::stateful_base<cluster_metrics_state>;
 
-void on_stats(cluster_metrics_impl* self, outcome<cluster_stats>& r) {
+void on_stats(cluster_metrics_impl* self, result<cluster_stats>& r) {
   auto& st = self->state;
   if (r.ok()) {
-    st.gauges->publish(r.value);
+    st.gauges->publish(r.value());
     if (st.failing)
       st.log->info("cluster metrics readable again");
     st.failing = false;
@@ -48,7 +48,7 @@ void on_stats(cluster_metrics_impl* self, outcome<cluster_stats>& r) {
     if (!st.failing)
       st.log->warn("reading cluster metrics failed ({}); keeping the last values, retrying every "
                    "{} ms",
-                   r.error->message, st.options.interval.count());
+                   to_string(r.error()), st.options.interval.count());
     st.failing = true;
   }
   self->delayed_send(self, st.options.interval, read_stats_atom::value);
@@ -96,12 +96,12 @@ void cluster_gauges::publish(const cluster_stats& s) {
   partitions_->Add({{"state", "owned"}}).Set(s.partitions_owned);
   partitions_->Add({{"state", "unowned"}}).Set(s.partitions - s.partitions_owned);
 
-  std::set<std::int64_t> current;
+  std::set<hook_id> current;
   for (const auto& lag : s.most_lagging) {
-    current.insert(lag.hook_id);
-    auto& series = published_hooks_[lag.hook_id];
+    current.insert(lag.hook);
+    auto& series = published_hooks_[lag.hook];
     if (series.oldest == nullptr) {
-      const std::map<std::string, std::string> labels{{"hook", std::to_string(lag.hook_id)}};
+      const std::map<std::string, std::string> labels{{"hook", std::to_string(raw(lag.hook))}};
       series = {&hook_oldest_->Add(labels), &hook_backlog_->Add(labels)};
     }
     series.oldest->Set(lag.oldest_undelivered_seconds);
@@ -138,11 +138,11 @@ cluster_metrics_actor spawn_cluster_metrics(caf::actor_system& sys,
             [self](read_stats_atom) {
               auto& st = self->state;
               auto me = caf::actor_cast<cluster_metrics_actor>(self);
-              st.source->read(st.options.top_hooks, [me](outcome<cluster_stats> r) {
+              st.source->read(st.options.top_hooks, [me](result<cluster_stats> r) {
                 caf::anon_send(me, stats_read_atom::value, std::move(r));
               });
             },
-            [self](stats_read_atom, outcome<cluster_stats>& r) { on_stats(self, r); },
+            [self](stats_read_atom, result<cluster_stats>& r) { on_stats(self, r); },
         };
       },
       std::move(source), std::move(options), watched);

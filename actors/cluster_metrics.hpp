@@ -19,7 +19,7 @@
 #include <memory>
 
 // The read's answer travels from a store thread to the actor; never serialized.
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<courier::cluster_stats>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::result<courier::cluster_stats>)
 
 namespace courier {
 
@@ -48,7 +48,7 @@ private:
   prometheus::Gauge* dead_letters_;
   prometheus::Gauge* nodes_;
   prometheus::Counter* failures_;
-  std::map<std::int64_t, hook_series> published_hooks_;
+  std::map<hook_id, hook_series> published_hooks_;
 };
 
 struct cluster_metrics_options {
@@ -63,7 +63,7 @@ using cluster_metrics_actor = caf::typed_actor<
     // read the stats now (the first at start, then `interval` after each answer)
     caf::reacts_to<atoms::read_stats_atom>,
     // the answer, posted back from a store thread
-    caf::reacts_to<atoms::stats_read_atom, outcome<cluster_stats>>>;
+    caf::reacts_to<atoms::stats_read_atom, result<cluster_stats>>>;
 
 // Reads at once, then `interval` after each answer. Quits when `watched` (the node
 // supervisor) goes down.

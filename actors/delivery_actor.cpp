@@ -1,9 +1,10 @@
 #include "actors/delivery_actor.hpp"
 
+#include "actors/exit_reason.hpp"
 #include "actors/messages.hpp"
 #include "actors/unix_time.hpp"
+#include "actors/webhook/attempt.hpp"
 #include "net/log.hpp"
-#include "net/signer.hpp"
 
 #include <deque>
 #include <random>
@@ -24,23 +25,23 @@ struct delivery_state {
   static inline const char* name = "courier.delivery";
 
   delivery_args args;
+  webhook::attempt_settings attempt;
   hook_metrics metrics;
   std::shared_ptr<spdlog::logger> log;
   std::deque<outbox_event> buffer;
-  std::int64_t fetched_through = 0; // highest seq buffered or delivered
+  stream_seq fetched_through{}; // highest seq buffered or delivered
   bool fetching = false;
   bool more_available = true; // the last fetch was full, or a wake-up came
   bool in_flight = false;
   bool retry_scheduled = false;
   bool stopping = false;
   int head_attempts = 0;
-  std::int64_t head_first_failure_ms = 0;
   std::mt19937_64 rng;
 };
 
 using delivery_impl = delivery_actor_self::stateful_base<delivery_state>;
 
-cursor_update position(const delivery_state& st, std::int64_t seq) {
+cursor_update position(const delivery_state& st, stream_seq seq) {
   return {st.args.hook.id, st.args.hook.partition, st.args.epoch, seq};
 }
 
@@ -52,34 +53,9 @@ void fetch(delivery_impl* self) {
   st.more_available = false;
   delivery_actor_self me{self};
   st.args.ctx->db->fetch_events(st.args.hook.id, st.fetched_through, st.args.ctx->fetch_batch,
-                                [me](outcome<std::vector<outbox_event>> result) {
+                                [me](result<std::vector<outbox_event>> result) {
                                   caf::anon_send(me, fetched_atom::value, std::move(result));
                                 });
-}
-
-net::http_request build_request(delivery_state& st, const outbox_event& ev) {
-  const auto& hook = st.args.hook;
-  auto msg_id = "msg_" + std::to_string(ev.event_id) + "_" + std::to_string(hook.id);
-  auto ts = unix_ms() / 1000;
-  auto signature = net::signature_header(hook.secrets, msg_id, ts, ev.body);
-  if (signature.empty()) // a bad secret is bad data: fail, let the supervisor decide
-    throw std::runtime_error("hook " + std::to_string(hook.id) + " has no usable secret");
-  net::http_request req;
-  req.url = hook.url;
-  req.body = ev.body;
-  req.timeout = st.args.ctx->cfg.http_timeout;
-  req.headers = {{"content-type", "application/json"},
-                 {"webhook-id", std::move(msg_id)},
-                 {"webhook-timestamp", std::to_string(ts)},
-                 {"webhook-signature", std::move(signature)},
-                 {"courier-seq", std::to_string(ev.seq)},
-                 {"courier-attempt", std::to_string(st.head_attempts + 1)},
-                 {"user-agent", st.args.ctx->user_agent}};
-  auto fence = st.args.fence;
-  req.may_send = [fence] {
-    return fence->open();
-  };
-  return req;
 }
 
 void schedule_send(delivery_impl* self, std::chrono::milliseconds delay) {
@@ -102,7 +78,14 @@ void try_send(delivery_impl* self) {
     return;
   }
   const auto& head = st.buffer.front();
-  auto req = build_request(st, head);
+  auto built = webhook::build_request(st.args.hook, head, st.head_attempts + 1, unix_ms() / 1000,
+                                      st.attempt);
+  if (!built.ok()) // bad data: fail, the partition actor restarts or quarantines us
+    return self->quit(exit_reason(built.error()));
+  auto req = std::move(built.value());
+  req.may_send = [fence = st.args.fence] {
+    return fence->open();
+  };
   st.in_flight = true;
   delivery_actor_self me{self};
   auto seq = head.seq;
@@ -115,28 +98,12 @@ void try_send(delivery_impl* self) {
   });
 }
 
-std::string describe_failure(const net::http_result& r) {
-  if (r.failure == net::http_failure::none) {
-    auto text = "HTTP " + std::to_string(r.status);
-    if (!r.body_excerpt.empty()) {
-      // One line for logs and hook_status, whatever the subscriber sent.
-      auto excerpt = r.body_excerpt.substr(0, 200);
-      for (auto& c : excerpt)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-          c = ' ';
-      text += ": " + excerpt;
-    }
-    return text;
-  }
-  return std::string{net::to_string(r.failure)} + ": " + r.error;
-}
-
 void on_success(delivery_impl* self) {
   auto& st = self->state;
   auto ev = std::move(st.buffer.front());
   st.buffer.pop_front();
   if (st.head_attempts > 0)
-    st.log->info("hook {} seq {} delivered after {} attempts", st.args.hook.id, ev.seq,
+    st.log->info("hook {} seq {} delivered after {} attempts", raw(st.args.hook.id), raw(ev.seq),
                  st.head_attempts + 1);
   st.head_attempts = 0;
   st.metrics.head_attempts->Set(0);
@@ -150,37 +117,34 @@ void park(delivery_impl* self, const std::string& error) {
   auto& st = self->state;
   const auto& head = st.buffer.front();
   dead_letter_request req{position(st, head.seq), st.head_attempts, error};
-  st.log->warn("hook {} seq {} dead-lettered after {} attempts: {}", st.args.hook.id, head.seq,
-               st.head_attempts, error);
+  st.log->warn("hook {} seq {} dead-lettered after {} attempts: {}", raw(st.args.hook.id),
+               raw(head.seq), st.head_attempts, error);
   st.in_flight = true; // nothing else may go out until the park is durable
   delivery_actor_self me{self};
   auto seq = head.seq;
-  st.args.ctx->db->park_dead_letter(std::move(req), [me, seq](outcome<bool> r) {
+  st.args.ctx->db->park_dead_letter(std::move(req), [me, seq](result<void> r) {
     caf::anon_send(me, parked_atom::value, seq, std::move(r));
   });
 }
 
-void on_failure(delivery_impl* self, const net::http_result& r) {
+void on_failure(delivery_impl* self, const webhook::answer& a) {
   auto& st = self->state;
   const auto& cfg = st.args.ctx->cfg;
   ++st.head_attempts;
   st.metrics.failed->Increment();
   st.metrics.head_attempts->Set(st.head_attempts);
-  auto error = describe_failure(r);
+  const auto& error = a.description;
   auto seq = st.buffer.front().seq;
   if (cfg.poison == config::poison_policy::dead_letter && st.head_attempts >= cfg.max_attempts) {
     park(self, error);
     return;
   }
-  std::optional<std::chrono::milliseconds> retry_after;
-  if (r.retry_after)
-    retry_after = parse_retry_after(*r.retry_after, std::chrono::system_clock::now());
   std::uniform_real_distribution<double> unit{0.0, 1.0};
-  auto delay = st.args.ctx->retry.next_delay(st.head_attempts, retry_after, unit(st.rng));
+  auto delay = st.args.ctx->retry.next_delay(st.head_attempts, a.retry_after, unit(st.rng));
   // Logged and recorded on attempts 1, 2, 4, 8...: visible without flooding.
   if (is_power_of_two(st.head_attempts)) {
     st.log->warn("hook {} blocked on seq {}: attempt {} failed ({}); next try in {} ms",
-                 st.args.hook.id, seq, st.head_attempts, error, delay.count());
+                 raw(st.args.hook.id), raw(seq), st.head_attempts, error, delay.count());
     st.args.ctx->db->record_failure({position(st, seq), st.head_attempts, error},
                                     log_if_failed(st.log, "recording a delivery failure"));
   }
@@ -191,11 +155,13 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
   auto& st = self->state;
   self->set_exception_handler(exception_to_error);
   st.log = net::logger("dispatch");
+  st.attempt = {args.ctx->user_agent, args.ctx->cfg.http_timeout};
   st.metrics = args.ctx->metrics->for_hook(args.hook.id);
   st.fetched_through = args.hook.delivered_seq;
   st.head_attempts = args.hook.head_attempts;
   st.metrics.head_attempts->Set(st.head_attempts);
-  st.rng.seed(static_cast<std::uint64_t>(args.hook.id) ^ static_cast<std::uint64_t>(unix_ms()));
+  st.rng.seed(static_cast<std::uint64_t>(raw(args.hook.id)) ^
+              static_cast<std::uint64_t>(unix_ms()));
   st.args = std::move(args);
   fetch(self);
   return {
@@ -205,15 +171,17 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
         if (!st.fetching && st.buffer.size() < refill_below)
           fetch(self);
       },
-      [=](fetched_atom, outcome<std::vector<outbox_event>>& result) {
+      [=](fetched_atom, result<std::vector<outbox_event>>& fetched) {
         auto& st = self->state;
         st.fetching = false;
-        if (!result.ok()) // the store failed us: crash, be restarted from the cursor
-          return self->quit(caf::make_error(caf::sec::runtime_error,
-                                            "fetching events: " + result.error->message));
-        auto full = result.value.size() >= static_cast<std::size_t>(st.args.ctx->fetch_batch);
+        // The store failed us: exit with its error; the partition actor decides by its
+        // class how soon to restart us from the durable cursor.
+        if (!fetched.ok())
+          return self->quit(exit_reason(with_context(fetched.error(), "fetching events")));
+        auto& events = fetched.value();
+        auto full = events.size() >= static_cast<std::size_t>(st.args.ctx->fetch_batch);
         st.more_available = st.more_available || full;
-        for (auto& ev : result.value) {
+        for (auto& ev : events) {
           if (ev.seq <= st.fetched_through)
             continue;
           st.fetched_through = ev.seq;
@@ -227,45 +195,51 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
         self->state.retry_scheduled = false;
         try_send(self);
       },
-      [=](http_done_atom, std::int64_t seq, net::http_result& r) {
+      [=](http_done_atom, stream_seq seq, net::http_result& r) {
         auto& st = self->state;
         st.in_flight = false;
         if (st.buffer.empty() || st.buffer.front().seq != seq)
           return; // cannot happen: one request at a time; ignore defensively
-        if (r.failure == net::http_failure::fenced || r.failure == net::http_failure::shutdown) {
+        auto a = webhook::classify(r, std::chrono::system_clock::now());
+        switch (a.kind) {
+        case webhook::verdict::not_sent:
           if (st.stopping)
             return self->quit();
-          return schedule_send(self, std::chrono::milliseconds{100}); // not an attempt
-        }
-        if (r.failure == net::http_failure::none && r.status >= 200 && r.status < 300) {
+          return schedule_send(self, std::chrono::milliseconds{100}); // hold the head
+        case webhook::verdict::delivered:
           on_success(self);
-        } else if (r.failure == net::http_failure::none && r.status == 410) {
-          st.log->warn("hook {} answered 410 Gone: disabling it", st.args.hook.id);
+          break;
+        case webhook::verdict::gone: {
+          st.log->warn("hook {} answered 410 Gone: disabling it", raw(st.args.hook.id));
           // Stop only once the hook is durably disabled, so the partition actor,
           // reloading after we exit, cannot see it active and start us again.
           st.stopping = true;
           delivery_actor_self me{self};
           st.args.ctx->db->disable_hook(
               st.args.hook.id, "subscriber answered 410 Gone",
-              [me](outcome<bool>) { caf::anon_send(me, stop_atom::value); });
+              [me](result<void> r) { caf::anon_send(me, disabled_atom::value, std::move(r)); });
           return;
-        } else {
-          on_failure(self, r);
+        }
+        case webhook::verdict::retry_after:
+        case webhook::verdict::retryable:
+          on_failure(self, a);
+          break;
         }
         if (st.stopping)
           return self->quit();
         try_send(self);
       },
-      [=](parked_atom, std::int64_t seq, outcome<bool>& r) {
+      [=](parked_atom, stream_seq seq, result<void>& r) {
         auto& st = self->state;
         st.in_flight = false;
-        if (!r.ok())
-          return self->quit(caf::make_error(caf::sec::runtime_error,
-                                            "parking a dead letter: " + r.error->message));
-        if (!r.value) { // fenced: the partition has a new owner
-          st.args.ctx->metrics->fenced_writes().Increment();
+        if (!r.ok()) {
+          // Fenced (the partition has a new owner) or a store failure: the partition
+          // actor reads the class from the exit reason and drops the partition, or
+          // restarts us from the durable cursor.
+          if (r.error().code == errc::fenced)
+            st.args.ctx->metrics->fenced_writes().Increment();
           st.stopping = true;
-          return self->quit();
+          return self->quit(exit_reason(r.error()));
         }
         if (!st.buffer.empty() && st.buffer.front().seq == seq)
           st.buffer.pop_front();
@@ -275,6 +249,13 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
         if (st.stopping)
           return self->quit();
         try_send(self);
+      },
+      [=](disabled_atom, result<void>& r) {
+        // A failed disable exits with its error, so the partition actor applies its
+        // restart policy before the 410 is asked for again.
+        if (!r.ok())
+          return self->quit(exit_reason(with_context(r.error(), "disabling the hook")));
+        self->quit();
       },
       [=](hook_spec_atom, hook_spec& spec) {
         auto& hook = self->state.args.hook;

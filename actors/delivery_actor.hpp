@@ -1,9 +1,11 @@
 #pragma once
 // One ordered delivery actor per active hook: it owns the hook's head-of-stream,
 // sends exactly one event at a time (so the subscriber sees seqs in order), retries
-// the head on the policy's schedule and reports progress to the cursor flusher.
-// Spawned, monitored and restarted by its partition actor, which learns of its end
-// (a failure, or a stop after 410 Gone) from the down message.
+// the head on the policy's schedule and reports progress to the cursor flusher. What
+// an attempt sends and what its answer means is actors/webhook/attempt.hpp; this actor
+// keeps the order and the state machine. Spawned, monitored and restarted by its
+// partition actor, which reads the class of the error it exits with (a stop after
+// 410 Gone is a normal exit).
 #include "actors/cursor_flusher.hpp"
 #include "actors/messages.hpp"
 #include "actors/node_context.hpp"
@@ -26,18 +28,20 @@ using delivery_actor = caf::typed_actor<
 // The delivery actor's whole protocol: the above plus what it sends itself.
 using delivery_actor_self = delivery_actor::extend<
     // store (pool thread): the next events after the buffered ones
-    caf::reacts_to<atoms::fetched_atom, outcome<std::vector<outbox_event>>>,
+    caf::reacts_to<atoms::fetched_atom, result<std::vector<outbox_event>>>,
     // timer: the retry delay is over, or the fence may have reopened
     caf::reacts_to<atoms::try_send_atom>,
     // HTTP client (Asio thread): the answer to the attempt for seq
-    caf::reacts_to<atoms::http_done_atom, std::int64_t, net::http_result>,
-    // store: the dead letter for seq is durable (false: fenced by a newer lease)
-    caf::reacts_to<atoms::parked_atom, std::int64_t, outcome<bool>>>;
+    caf::reacts_to<atoms::http_done_atom, stream_seq, net::http_result>,
+    // store: the dead letter for seq is durable, or the error (fenced by a newer lease)
+    caf::reacts_to<atoms::parked_atom, stream_seq, result<void>>,
+    // store: the hook is durably disabled after 410 Gone, or the error
+    caf::reacts_to<atoms::disabled_atom, result<void>>>;
 
 struct delivery_args {
   std::shared_ptr<const node_context> ctx;
   hook_spec hook;
-  std::int64_t epoch = 0;
+  lease_epoch epoch{};
   std::shared_ptr<partition_fence> fence;
   cursor_flusher flusher;
 };

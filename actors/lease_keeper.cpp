@@ -1,5 +1,6 @@
 #include "actors/lease_keeper.hpp"
 
+#include "actors/exit_reason.hpp"
 #include "actors/messages.hpp"
 #include "actors/policy/balance.hpp"
 #include "actors/supervision.hpp"
@@ -24,8 +25,8 @@ struct keeper_state {
   std::unique_ptr<lease_store> leases;
   lease_keeper_parent parent;
   std::shared_ptr<spdlog::logger> log;
-  std::map<int, std::int64_t> held; // partition -> epoch
-  std::set<int> releasing;          // asked the supervisor to hand over
+  std::map<partition_id, lease_epoch> held;
+  std::set<partition_id> releasing; // asked the supervisor to hand over
   bool draining = false;
   bool drained = false;
   backoff reconnect;    // after a failed tick: the connection is gone
@@ -38,24 +39,35 @@ struct keeper_state {
 
 using keeper_actor = lease_keeper_self::stateful_base<keeper_state>;
 
-void lose_everything(keeper_actor* self, const std::string& why) {
+void lose_everything(keeper_actor* self, const error& why) {
   auto& st = self->state;
   st.ctx->clock->invalidate();
   st.ctx->metrics->lease_valid().Set(0);
   st.leases->close();
   if (!st.held.empty()) {
-    st.log->warn("lost all {} partition leases: {}", st.held.size(), why);
+    st.log->warn("lost all {} partition leases: {}", st.held.size(), to_string(why));
     st.ctx->metrics->leases_lost().Increment();
     self->send(st.parent, leases_lost_atom::value);
   } else {
-    st.log->warn("lease connection failed: {}", why);
+    st.log->warn("lease connection failed: {}", to_string(why));
   }
   st.held.clear();
   st.releasing.clear();
   st.ctx->metrics->partitions_held().Set(0);
 }
 
-void request_release(keeper_actor* self, int partition) {
+// A failed session call: the leases are gone whatever the class. A retryable failure is
+// survived (the next tick reopens); any other cannot heal by reopening, so the keeper
+// fails and takes the node (linked) with it. Returns whether the keeper lives on.
+bool survive(keeper_actor* self, const error& failure) {
+  lose_everything(self, failure);
+  if (failure.code == errc::retryable)
+    return true;
+  self->quit(exit_reason(failure));
+  return false;
+}
+
+void request_release(keeper_actor* self, partition_id partition) {
   auto& st = self->state;
   if (st.releasing.insert(partition).second)
     self->send(st.parent, release_atom::value, partition);
@@ -66,11 +78,11 @@ void finish_drain_if_done(keeper_actor* self) {
   if (!st.draining || st.drained || !st.held.empty())
     return;
   st.drained = true;
-  try {
-    if (st.leases->is_open())
-      st.leases->deregister();
-  } catch (const lease_error& e) {
-    st.log->warn("deregistering: {}", e.what());
+  if (st.leases->is_open()) {
+    // The node is leaving either way; peers forget its row once it ages out.
+    auto deregistered = st.leases->deregister();
+    if (!deregistered.ok())
+      st.log->warn("deregistering: {}", to_string(deregistered.error()));
   }
   st.leases->close();
   st.ctx->clock->invalidate();
@@ -101,7 +113,7 @@ void report_takeovers(keeper_state& st, const std::vector<lease_grant>& grants) 
 // their partitions wait until this session is that old (peers are assumed to use the
 // same lease_self_expiry_ms). An older session saw the locks go one by one, each only
 // when its holder had died or had been silent past its self-expiry.
-std::vector<int> takeable(keeper_state& st, const cluster_view& view) {
+std::vector<partition_id> takeable(keeper_state& st, const cluster_view& view) {
   auto expiry = st.ctx->cfg.lease_self_expiry;
   auto age = lease_clock::clock::now() - st.session_opened;
   if (age >= expiry || view.orphaned.empty())
@@ -113,21 +125,21 @@ std::vector<int> takeable(keeper_state& st, const cluster_view& view) {
                  view.orphaned.size(),
                  std::chrono::duration_cast<std::chrono::milliseconds>(expiry - age).count());
   }
-  std::vector<int> out;
+  std::vector<partition_id> out;
   std::set_difference(view.unowned.begin(), view.unowned.end(), view.orphaned.begin(),
                       view.orphaned.end(), std::back_inserter(out));
   return out;
 }
 
-void balance(keeper_actor* self, const cluster_view& view) {
+result<void> balance(keeper_actor* self, const cluster_view& view) {
   auto& st = self->state;
   const auto& cfg = st.ctx->cfg;
   // Leases the lock manager says we no longer hold are gone (an operator unlocked
   // them, or the session was replaced): stop delivering for them at once.
-  std::set<int> truly_held(view.held_by_me.begin(), view.held_by_me.end());
+  std::set<partition_id> truly_held(view.held_by_me.begin(), view.held_by_me.end());
   for (auto it = st.held.begin(); it != st.held.end();) {
     if (truly_held.count(it->first) == 0) {
-      st.log->warn("partition {} lease is no longer held by this session", it->first);
+      st.log->warn("partition {} lease is no longer held by this session", raw(it->first));
       self->send(st.parent, revoke_atom::value, it->first);
       st.releasing.erase(it->first);
       it = st.held.erase(it);
@@ -138,7 +150,7 @@ void balance(keeper_actor* self, const cluster_view& view) {
   if (st.draining) {
     for (auto& [p, epoch] : st.held)
       request_release(self, p);
-    return;
+    return {};
   }
   auto target = fair_share(view.live_nodes, cfg.node_id, cfg.partitions);
   auto keeping = static_cast<int>(st.held.size() - st.releasing.size());
@@ -158,7 +170,10 @@ void balance(keeper_actor* self, const cluster_view& view) {
     std::shuffle(candidates.begin(), candidates.end(), st.rng);
     candidates.resize(
         std::min(candidates.size(), static_cast<std::size_t>(target - st.held.size())));
-    auto grants = st.leases->acquire(candidates);
+    auto acquired = st.leases->acquire(candidates);
+    if (!acquired.ok())
+      return acquired.error();
+    const auto& grants = acquired.value();
     for (const auto& g : grants) {
       st.held[g.partition] = g.epoch;
       self->send(st.parent, acquired_atom::value, g);
@@ -170,33 +185,47 @@ void balance(keeper_actor* self, const cluster_view& view) {
                    st.held.size(), target, view.live_nodes.size());
     }
   }
+  return {};
+}
+
+// One heartbeat: (re)open the session, confirm it, follow the cluster's view.
+result<void> beat(keeper_actor* self) {
+  auto& st = self->state;
+  const auto& cfg = st.ctx->cfg;
+  if (!st.leases->is_open()) {
+    auto opened = st.leases->open();
+    if (!opened.ok())
+      return opened;
+    st.session_opened = lease_clock::clock::now();
+    st.waiting_logged = false;
+    if (st.failed_ticks > 0)
+      st.log->info("lease connection re-established");
+    st.failed_ticks = 0;
+  }
+  auto sent_at = lease_clock::clock::now();
+  auto view = st.leases->heartbeat(cfg.lease_self_expiry, cfg.lease_self_expiry * 2);
+  if (!view.ok())
+    return view.error();
+  // Confirmed: our session, and so every advisory lock it holds, was alive at
+  // sent_at. Nobody can take them over before sent_at + self-expiry.
+  st.ctx->clock->confirm(sent_at, cfg.lease_self_expiry);
+  st.ctx->metrics->lease_valid().Set(1);
+  if (view.value().terminated_stale > 0)
+    st.log->warn("ended the lease sessions of {} unresponsive node(s)",
+                 view.value().terminated_stale);
+  auto balanced = balance(self, view.value());
+  st.ctx->metrics->partitions_held().Set(static_cast<double>(st.held.size()));
+  return balanced;
 }
 
 void tick(keeper_actor* self) {
   auto& st = self->state;
   const auto& cfg = st.ctx->cfg;
   auto next = cfg.lease_tick;
-  try {
-    if (!st.leases->is_open()) {
-      st.leases->open();
-      st.session_opened = lease_clock::clock::now();
-      st.waiting_logged = false;
-      if (st.failed_ticks > 0)
-        st.log->info("lease connection re-established");
-      st.failed_ticks = 0;
-    }
-    auto sent_at = lease_clock::clock::now();
-    auto view = st.leases->heartbeat(cfg.lease_self_expiry, cfg.lease_self_expiry * 2);
-    // Confirmed: our session, and so every advisory lock it holds, was alive at
-    // sent_at. Nobody can take them over before sent_at + self-expiry.
-    st.ctx->clock->confirm(sent_at, cfg.lease_self_expiry);
-    st.ctx->metrics->lease_valid().Set(1);
-    if (view.terminated_stale > 0)
-      st.log->warn("ended the lease sessions of {} unresponsive node(s)", view.terminated_stale);
-    balance(self, view);
-    st.ctx->metrics->partitions_held().Set(static_cast<double>(st.held.size()));
-  } catch (const lease_error& e) {
-    lose_everything(self, e.what());
+  auto beaten = beat(self);
+  if (!beaten.ok()) {
+    if (!survive(self, beaten.error()))
+      return;
     next = st.reconnect.delay(++st.failed_ticks, st.jitter.next());
   }
   finish_drain_if_done(self);
@@ -219,17 +248,16 @@ lease_keeper_self::behavior_type keeper_behavior(keeper_actor* self,
   self->send(self, tick_atom::value);
   return {
       [=](tick_atom) { tick(self); },
-      [=](released_atom, int partition) {
+      [=](released_atom, partition_id partition) {
         auto& st = self->state;
         st.releasing.erase(partition);
         if (st.held.erase(partition) == 0)
           return finish_drain_if_done(self);
-        try {
-          st.leases->release({partition});
-          st.log->debug("released partition {}", partition);
-        } catch (const lease_error& e) {
-          lose_everything(self, e.what());
-        }
+        auto released = st.leases->release({partition});
+        if (!released.ok() && !survive(self, released.error()))
+          return;
+        if (released.ok())
+          st.log->debug("released partition {}", raw(partition));
         st.ctx->metrics->partitions_held().Set(static_cast<double>(st.held.size()));
         finish_drain_if_done(self);
       },
@@ -239,11 +267,10 @@ lease_keeper_self::behavior_type keeper_behavior(keeper_actor* self,
           return;
         st.draining = true;
         st.log->info("draining: handing over {} partitions", st.held.size());
-        try {
-          if (st.leases->is_open())
-            st.leases->mark_stopping();
-        } catch (const lease_error& e) {
-          lose_everything(self, e.what());
+        if (st.leases->is_open()) {
+          auto marked = st.leases->mark_stopping();
+          if (!marked.ok() && !survive(self, marked.error()))
+            return;
         }
         for (auto& [p, epoch] : st.held)
           request_release(self, p);

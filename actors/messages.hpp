@@ -2,10 +2,10 @@
 // The vocabulary actors speak. Every message starts with an atom that names it (typed
 // interfaces need one wherever payload types alone would collide, and one rule reads
 // better than two); which actor accepts which message is declared by the typed
-// interface in that actor's header. Payload types are plain domain values, allowed as
-// local-only (never serialized) message types. Atom texts are CAF's, at most 10
+// interface in that actor's header. Payload types are plain actors/domain values, allowed
+// as local-only (never serialized) message types. Atom texts are CAF's, at most 10
 // characters; they show up in CAF's own logs.
-#include "actors/domain/outcome.hpp"
+#include "actors/domain/error.hpp"
 #include "actors/domain/types.hpp"
 #include "actors/ports/notification_source.hpp"
 #include "net/http_sender.hpp"
@@ -24,6 +24,7 @@ using fetched_atom = caf::atom_constant<caf::atom("fetched")>;
 using try_send_atom = caf::atom_constant<caf::atom("try_send")>;
 using http_done_atom = caf::atom_constant<caf::atom("http_done")>;
 using parked_atom = caf::atom_constant<caf::atom("parked")>;
+using disabled_atom = caf::atom_constant<caf::atom("disabled")>;
 // cursor flusher
 using advance_atom = caf::atom_constant<caf::atom("advance")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
@@ -63,8 +64,13 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::lease_grant)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::cursor_update)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::net::http_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<courier::wakeup>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<std::vector<courier::outbox_event>>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<std::vector<courier::hook_spec>>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<std::vector<std::int64_t>>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<bool>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::outcome<courier::outbox_maintenance>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::result<std::vector<courier::outbox_event>>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::result<std::vector<courier::hook_spec>>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::result<std::vector<courier::hook_id>>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::hook_id)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::partition_id)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::lease_epoch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::stream_seq)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<courier::partition_id>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::result<void>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::result<courier::outbox_maintenance>)

@@ -10,7 +10,6 @@
 #include "net/http_sender.hpp"
 
 #include <caf/actor.hpp>
-#include <caf/scheduled_actor.hpp>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -47,24 +46,13 @@ struct partition_fence {
 };
 
 // For writes whose result nobody waits on (status and quarantine bookkeeping): a
-// failure is logged with what was being written, never silently dropped.
-inline callback<bool> log_if_failed(std::shared_ptr<spdlog::logger> log, std::string what) {
-  return [log = std::move(log), what = std::move(what)](outcome<bool> r) {
+// failure is logged with what was being written, never silently dropped. Nothing else
+// depends on them, so whatever the class, logging is the whole reaction.
+inline callback<void> log_if_failed(std::shared_ptr<spdlog::logger> log, std::string what) {
+  return [log = std::move(log), what = std::move(what)](result<void> r) {
     if (!r.ok())
-      log->warn("{} failed: {}", what, r.error->message);
+      log->warn("{} failed: {}", what, to_string(r.error()));
   };
-}
-
-// Turns an exception escaping an actor's handler into its exit reason, with the
-// message kept (CAF's default prints to stderr and loses it).
-inline caf::error exception_to_error(caf::scheduled_actor*, std::exception_ptr& eptr) {
-  try {
-    std::rethrow_exception(eptr);
-  } catch (const std::exception& e) {
-    return caf::make_error(caf::sec::runtime_error, e.what());
-  } catch (...) {
-    return caf::make_error(caf::sec::runtime_error, "unknown exception");
-  }
 }
 
 } // namespace courier

@@ -1,6 +1,7 @@
 #include "actors/node_supervisor.hpp"
 
 #include "actors/cursor_flusher.hpp"
+#include "actors/exit_reason.hpp"
 #include "actors/lease_keeper.hpp"
 #include "actors/messages.hpp"
 #include "actors/notification_listener.hpp"
@@ -36,8 +37,8 @@ struct supervisor_state {
   lease_keeper keeper;
   notification_listener listener;
   cursor_flusher flusher;
-  std::map<int, running_partition> partitions;
-  child_registry<int> running; // partition actors by partition
+  std::map<partition_id, running_partition> partitions;
+  child_registry<partition_id> running; // partition actors by partition
   bool stopping = false;
 };
 
@@ -45,7 +46,7 @@ using supervisor_actor = node_supervisor_self::stateful_base<supervisor_state>;
 
 void publish_partitions(supervisor_actor* self) {
   auto& st = self->state;
-  std::vector<int> held;
+  std::vector<partition_id> held;
   for (auto& [p, rp] : st.partitions)
     held.push_back(p);
   self->send(st.listener, held_partitions_atom::value, std::move(held));
@@ -58,33 +59,14 @@ void start_partition(supervisor_actor* self, running_partition& rp) {
 }
 
 // The partition's actor is gone and its cursors are flushed: the lease may go.
-void hand_over(supervisor_actor* self, int partition) {
+void hand_over(supervisor_actor* self, partition_id partition) {
   auto& st = self->state;
   st.partitions.erase(partition);
   self->send(st.keeper, released_atom::value, partition);
   publish_partitions(self);
 }
 
-void on_partition_down(supervisor_actor* self, int partition, const caf::error& reason) {
-  auto& st = self->state;
-  auto it = st.partitions.find(partition);
-  if (it == st.partitions.end())
-    return; // revoked: already forgotten
-  auto& rp = it->second;
-  rp.actor = nullptr;
-  if (rp.releasing)
-    return hand_over(self, partition);
-  // A crashed partition actor (its deliverers died with it): same lease, new actor, after
-  // the restart backoff. Never quarantined: its lease would sit idle on this node.
-  auto failures = rp.failures.record(failure_history::clock::now(), st.restarts.budget.window);
-  auto delay = st.restarts.delays.delay(failures, st.jitter.next());
-  st.ctx->metrics->actor_restarts("partition").Increment();
-  st.log->warn("partition actor {} failed ({}); restarting in {} ms", partition,
-               caf::to_string(reason), delay.count());
-  self->delayed_send(self, delay, restart_atom::value, partition);
-}
-
-void revoke(supervisor_actor* self, int partition) {
+void revoke(supervisor_actor* self, partition_id partition) {
   auto& st = self->state;
   auto it = st.partitions.find(partition);
   if (it == st.partitions.end())
@@ -96,6 +78,39 @@ void revoke(supervisor_actor* self, int partition) {
   st.partitions.erase(it);
 }
 
+// A write under the partition's current epoch was refused: another node owns it now.
+// Stop delivering for it at once and let the keeper release what is left of the lease.
+void drop_fenced(supervisor_actor* self, partition_id partition) {
+  auto& st = self->state;
+  st.log->warn("partition {} is fenced by a newer lease; stopping its deliveries", raw(partition));
+  revoke(self, partition);
+  self->send(st.keeper, released_atom::value, partition);
+  publish_partitions(self);
+}
+
+void on_partition_down(supervisor_actor* self, partition_id partition, const caf::error& reason) {
+  auto& st = self->state;
+  auto it = st.partitions.find(partition);
+  if (it == st.partitions.end())
+    return; // revoked: already forgotten
+  auto& rp = it->second;
+  rp.actor = nullptr;
+  if (rp.releasing)
+    return hand_over(self, partition);
+  auto failure = failure_of(reason);
+  if (failure.code == errc::fenced)
+    return drop_fenced(self, partition);
+  // A failed partition actor (its deliverers died with it): same lease, new actor, after
+  // the restart backoff, whatever the class. Never quarantined: its lease would sit idle
+  // on this node.
+  auto decision =
+      st.restarts.backoff_only(rp.failures, failure_history::clock::now(), st.jitter.next());
+  st.ctx->metrics->actor_restarts("partition").Increment();
+  st.log->warn("partition actor {} failed ({}); restarting in {} ms", raw(partition),
+               to_string(failure), decision.delay.count());
+  self->delayed_send(self, decision.delay, restart_atom::value, partition);
+}
+
 node_supervisor_self::behavior_type supervisor_behavior(supervisor_actor* self,
                                                         std::shared_ptr<const node_context> ctx,
                                                         node_parts parts) {
@@ -103,7 +118,7 @@ node_supervisor_self::behavior_type supervisor_behavior(supervisor_actor* self,
   st.ctx = ctx;
   st.log = net::logger("node");
   st.restarts = ctx->restarts();
-  st.running = child_registry<int>{ctx->metrics->actors("partition")};
+  st.running = child_registry<partition_id>{ctx->metrics->actors("partition")};
   node_supervisor_self me{self};
   st.flusher = spawn_cursor_flusher(self->system(), ctx, me);
   st.listener =
@@ -113,7 +128,7 @@ node_supervisor_self::behavior_type supervisor_behavior(supervisor_actor* self,
   self->link_to(st.flusher);
   self->link_to(st.listener);
   self->link_to(st.keeper);
-  watch_children(self, st.running, [self](int partition, const caf::error& reason) {
+  watch_children(self, st.running, [self](partition_id partition, const caf::error& reason) {
     on_partition_down(self, partition, reason);
   });
   self->send(self, maintain_atom::value);
@@ -125,7 +140,7 @@ node_supervisor_self::behavior_type supervisor_behavior(supervisor_actor* self,
         start_partition(self, rp);
         publish_partitions(self);
       },
-      [=](release_atom, int partition) {
+      [=](release_atom, partition_id partition) {
         auto& st = self->state;
         auto it = st.partitions.find(partition);
         if (it == st.partitions.end()) {
@@ -138,7 +153,7 @@ node_supervisor_self::behavior_type supervisor_behavior(supervisor_actor* self,
         else // crashed and waiting for a restart: nothing runs, hand it over now
           hand_over(self, partition);
       },
-      [=](restart_atom, int partition) {
+      [=](restart_atom, partition_id partition) {
         auto& st = self->state;
         auto it = st.partitions.find(partition);
         if (it == st.partitions.end() || it->second.actor)
@@ -147,30 +162,27 @@ node_supervisor_self::behavior_type supervisor_behavior(supervisor_actor* self,
           return hand_over(self, partition);
         start_partition(self, it->second);
       },
-      [=](revoke_atom, int partition) {
+      [=](revoke_atom, partition_id partition) {
         revoke(self, partition);
         publish_partitions(self);
       },
       [=](leases_lost_atom) {
         auto& st = self->state;
-        std::vector<int> all;
+        std::vector<partition_id> all;
         for (auto& [p, rp] : st.partitions)
           all.push_back(p);
-        for (int p : all)
+        for (auto p : all)
           revoke(self, p);
         publish_partitions(self);
       },
-      [=](fenced_atom, int partition, std::int64_t epoch) {
+      [=](fenced_atom, partition_id partition, lease_epoch epoch) {
         // A newer epoch exists: someone else owns it now. Stop at once -- unless we
         // hold it again under a newer epoch and the rejected write was a leftover.
         auto& st = self->state;
         auto it = st.partitions.find(partition);
         if (it == st.partitions.end() || it->second.lease.epoch != epoch)
           return;
-        st.log->warn("partition {} is fenced by a newer lease; stopping its deliveries", partition);
-        revoke(self, partition);
-        self->send(st.keeper, released_atom::value, partition);
-        publish_partitions(self);
+        drop_fenced(self, partition);
       },
       [=](wakeups_atom, std::vector<wakeup>& batch) {
         auto& st = self->state;
@@ -178,10 +190,10 @@ node_supervisor_self::behavior_type supervisor_behavior(supervisor_actor* self,
           auto it = st.partitions.find(w.partition);
           if (it == st.partitions.end() || !it->second.actor)
             continue;
-          if (w.hook_id == 0)
-            self->send(it->second.actor, hooks_changed_atom::value);
+          if (w.hook)
+            self->send(it->second.actor, wake_atom::value, *w.hook);
           else
-            self->send(it->second.actor, wake_atom::value, w.hook_id);
+            self->send(it->second.actor, hooks_changed_atom::value);
         }
       },
       [=](shutdown_atom) {
@@ -198,17 +210,19 @@ node_supervisor_self::behavior_type supervisor_behavior(supervisor_actor* self,
         if (st.stopping)
           return;
         node_supervisor_self me{self};
-        st.ctx->db->maintain_outbox([me](outcome<outbox_maintenance> r) {
+        st.ctx->db->maintain_outbox([me](result<outbox_maintenance> r) {
           caf::anon_send(me, maintained_atom::value, std::move(r));
         });
       },
-      [=](maintained_atom, outcome<outbox_maintenance>& r) {
+      [=](maintained_atom, result<outbox_maintenance>& r) {
         auto& st = self->state;
+        // Whatever the class, delivery must not stop for want of rotation: a failure
+        // is logged and tried again at the next interval (every node asks anyway).
         if (!r.ok())
-          st.log->warn("outbox maintenance failed ({}); trying again later", r.error->message);
-        else if (r.value.created > 0 || r.value.dropped > 0)
+          st.log->warn("outbox maintenance failed ({}); trying again later", to_string(r.error()));
+        else if (r.value().created > 0 || r.value().dropped > 0)
           st.log->info("outbox maintenance: {} partitions created ahead, {} delivered ones dropped",
-                       r.value.created, r.value.dropped);
+                       r.value().created, r.value().dropped);
         self->delayed_send(self, outbox_maintenance_interval, maintain_atom::value);
       },
       [=](drained_atom) {

@@ -1,5 +1,6 @@
 #include "actors/notification_listener.hpp"
 
+#include "actors/exit_reason.hpp"
 #include "actors/messages.hpp"
 #include "actors/supervision.hpp"
 #include "net/log.hpp"
@@ -26,7 +27,7 @@ struct listener_state {
   std::unique_ptr<notification_source> source;
   notification_listener_parent parent;
   std::shared_ptr<spdlog::logger> log;
-  std::vector<int> partitions;
+  std::vector<partition_id> partitions;
   std::chrono::steady_clock::time_point next_scan{};
   int failures = 0; // in a row
   jitter_source jitter;
@@ -36,46 +37,60 @@ using listener_actor = notification_listener_self::stateful_base<listener_state>
 
 void dedupe(std::vector<wakeup>& w) {
   std::sort(w.begin(), w.end(), [](const wakeup& a, const wakeup& b) {
-    return std::tie(a.partition, a.hook_id) < std::tie(b.partition, b.hook_id);
+    return std::tie(a.partition, a.hook) < std::tie(b.partition, b.hook);
   });
   w.erase(std::unique(w.begin(), w.end(),
                       [](const wakeup& a, const wakeup& b) {
-                        return a.partition == b.partition && a.hook_id == b.hook_id;
+                        return a.partition == b.partition && a.hook == b.hook;
                       }),
           w.end());
 }
 
+// The session's next batch of wake-ups: notifications that arrived within one wait
+// slice, plus the backlog scan when it is due. Opens the session first when needed.
+result<std::vector<wakeup>> listen(listener_state& st) {
+  if (!st.source->is_open()) {
+    auto opened = st.source->open();
+    if (!opened.ok())
+      return opened.error();
+    st.log->info("listening for notifications");
+    st.failures = 0;
+    st.next_scan = {}; // notifications may have been missed: scan now
+  }
+  auto batch = st.source->wait(wait_slice);
+  if (!batch.ok())
+    return batch;
+  st.ctx->metrics->notifications().Increment(static_cast<double>(batch.value().size()));
+  auto now = std::chrono::steady_clock::now();
+  if (now >= st.next_scan) {
+    auto backlog = st.source->backlog(st.partitions);
+    if (!backlog.ok())
+      return backlog;
+    batch.value().insert(batch.value().end(), backlog.value().begin(), backlog.value().end());
+    st.next_scan = now + st.ctx->cfg.poll_interval;
+  }
+  return batch;
+}
+
 void poll(listener_actor* self) {
   auto& st = self->state;
-  auto next = std::chrono::milliseconds{0};
-  try {
-    if (!st.source->is_open()) {
-      st.source->open();
-      st.log->info("listening for notifications");
-      st.failures = 0;
-      st.next_scan = {}; // notifications may have been missed: scan now
+  auto batch = listen(st);
+  if (batch.ok()) {
+    if (!batch.value().empty()) {
+      dedupe(batch.value());
+      self->send(st.parent, wakeups_atom::value, std::move(batch.value()));
     }
-    auto batch = st.source->wait(wait_slice);
-    st.ctx->metrics->notifications().Increment(static_cast<double>(batch.size()));
-    auto now = std::chrono::steady_clock::now();
-    if (now >= st.next_scan) {
-      auto backlog = st.source->backlog(st.partitions);
-      batch.insert(batch.end(), backlog.begin(), backlog.end());
-      st.next_scan = now + st.ctx->cfg.poll_interval;
-    }
-    if (!batch.empty()) {
-      dedupe(batch);
-      self->send(st.parent, wakeups_atom::value, std::move(batch));
-    }
-  } catch (const notification_error& e) {
-    next = reconnect.delay(++st.failures, st.jitter.next());
-    st.log->warn("notifications unavailable ({}); polling every {} ms until back", e.what(),
-                 st.ctx->cfg.poll_interval.count());
-  }
-  if (next.count() > 0)
-    self->delayed_send(self, next, poll_atom::value);
-  else
     self->send(self, poll_atom::value);
+    return;
+  }
+  // Without this session nothing wakes the deliverers: a failure that reconnecting
+  // cannot heal fails the listener, and with it (linked) the node.
+  if (batch.error().code != errc::retryable)
+    return self->quit(exit_reason(batch.error()));
+  auto next = reconnect.delay(++st.failures, st.jitter.next());
+  st.log->warn("notifications unavailable ({}); reconnecting in {} ms", batch.error().message,
+               next.count());
+  self->delayed_send(self, next, poll_atom::value);
 }
 
 notification_listener_self::behavior_type
@@ -90,7 +105,7 @@ listener_behavior(listener_actor* self, std::shared_ptr<const node_context> ctx,
   self->send(self, poll_atom::value);
   return {
       [=](poll_atom) { poll(self); },
-      [=](held_partitions_atom, std::vector<int>& held) {
+      [=](held_partitions_atom, std::vector<partition_id>& held) {
         auto& st = self->state;
         bool grew = held.size() > st.partitions.size();
         st.partitions = std::move(held);

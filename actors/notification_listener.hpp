@@ -3,7 +3,8 @@
 // detached actor: waiting for notifications blocks). Notifications arriving together
 // are coalesced into one batch, so a burst of emits costs one message, not one query
 // per event. Every poll_interval it also asks which held hooks have a backlog: the
-// safety net for notifications lost while the connection was down.
+// safety net for notifications lost while the connection was down. A session failure
+// reconnecting may heal is retried with backoff; any other fails the listener.
 #include "actors/messages.hpp"
 #include "actors/node_context.hpp"
 #include "actors/ports/notification_source.hpp"
@@ -17,11 +18,11 @@ namespace courier {
 // What the node supervisor sends the listener.
 using notification_listener = caf::typed_actor<
     // the partitions this node holds now: the backlog scan covers these
-    caf::reacts_to<atoms::held_partitions_atom, std::vector<int>>>;
+    caf::reacts_to<atoms::held_partitions_atom, std::vector<partition_id>>>;
 
 // What the listener sends its parent (the node supervisor).
 using notification_listener_parent = caf::typed_actor<
-    // hooks with new events (hook_id 0: the partition's hooks changed), deduplicated
+    // hooks with new events (no hook: the partition's hooks changed), deduplicated
     caf::reacts_to<atoms::wakeups_atom, std::vector<wakeup>>>;
 
 // The listener's whole protocol: the above plus its own loop.

@@ -1,6 +1,8 @@
 #include "actors/partition_actor.hpp"
 
 #include "actors/delivery_actor.hpp"
+#include "actors/exit_reason.hpp"
+#include "actors/messages.hpp"
 #include "actors/supervision.hpp"
 #include "actors/unix_time.hpp"
 #include "net/log.hpp"
@@ -16,7 +18,8 @@ namespace {
 struct hook_entry {
   hook_spec spec;
   delivery_actor deliverer;
-  failure_history failures;
+  failure_history failures; // its own (permanent): spend the restart budget
+  failure_history outages;  // retryable: only lengthen the backoff
   bool restart_scheduled = false;
   bool deleted = false;
 };
@@ -28,8 +31,8 @@ struct partition_state {
   restart_policy restarts;
   std::shared_ptr<partition_fence> fence;
   std::shared_ptr<spdlog::logger> log;
-  std::unordered_map<std::int64_t, hook_entry> hooks;
-  child_registry<std::int64_t> deliverers; // running delivery actors by hook id
+  std::unordered_map<hook_id, hook_entry> hooks;
+  child_registry<hook_id> deliverers; // running delivery actors by hook
   jitter_source jitter;
   bool loading = false;
   bool reload_pending = false;
@@ -39,7 +42,7 @@ struct partition_state {
 using partition_impl = partition_actor_self::stateful_base<partition_state>;
 
 bool should_run(const hook_spec& h) {
-  return h.state == "active" && h.quarantined_until_ms <= unix_ms();
+  return h.state == hook_state::active && h.quarantined_until_ms <= unix_ms();
 }
 
 void start_deliverer(partition_impl* self, hook_entry& entry) {
@@ -62,16 +65,15 @@ void load(partition_impl* self) {
   }
   st.loading = true;
   partition_actor_self me{self};
-  st.args.ctx->db->load_hooks(st.args.lease.partition,
-                              [me](outcome<std::vector<hook_spec>> result) {
-                                caf::anon_send(me, loaded_atom::value, std::move(result));
-                              });
+  st.args.ctx->db->load_hooks(st.args.lease.partition, [me](result<std::vector<hook_spec>> result) {
+    caf::anon_send(me, loaded_atom::value, std::move(result));
+  });
 }
 
 void start_or_wait(partition_impl* self, hook_entry& entry) {
   if (should_run(entry.spec)) {
     start_deliverer(self, entry);
-  } else if (entry.spec.state == "active") { // quarantined: come back when it ends
+  } else if (entry.spec.state == hook_state::active) { // quarantined: come back when it ends
     entry.restart_scheduled = true;
     auto wait = std::chrono::milliseconds{entry.spec.quarantined_until_ms - unix_ms()};
     self->delayed_send(self, wait, restart_atom::value, entry.spec.id);
@@ -81,7 +83,7 @@ void start_or_wait(partition_impl* self, hook_entry& entry) {
 // Brings running deliverers in line with the hooks as stored.
 void reconcile(partition_impl* self, std::vector<hook_spec>& specs) {
   auto& st = self->state;
-  std::unordered_map<std::int64_t, hook_spec> fresh;
+  std::unordered_map<hook_id, hook_spec> fresh;
   for (auto& h : specs)
     fresh.emplace(h.id, std::move(h));
   for (auto it = st.hooks.begin(); it != st.hooks.end();) {
@@ -95,7 +97,7 @@ void reconcile(partition_impl* self, std::vector<hook_spec>& specs) {
         it = st.hooks.erase(it);
         continue;
       }
-    } else if (found->second.state != "active") { // paused or disabled
+    } else if (found->second.state != hook_state::active) { // paused or disabled
       stop_deliverer(self, entry);
       entry.spec = std::move(found->second);
     } else if (entry.deliverer) { // running: follow URL and secret changes
@@ -128,11 +130,23 @@ void finish_release_if_idle(partition_impl* self) {
       .then([=](bool) { self->quit(); }, [=](caf::error&) { self->quit(); });
 }
 
-// A deliverer has ended: forget it, or restart it (with backoff; quarantined when it
-// keeps failing) if its hook should still run.
-void on_deliverer_down(partition_impl* self, std::int64_t hook_id, const caf::error& reason) {
+// Stops every deliverer at once (no grace: the lease is gone, no longer ours, or this
+// actor is failing and its deliverers must not outlive it) and exits with `reason`.
+void abandon(partition_impl* self, const caf::error& reason) {
   auto& st = self->state;
-  auto it = st.hooks.find(hook_id);
+  st.fence->revoked = true;
+  for (auto& [id, entry] : st.hooks)
+    if (entry.deliverer)
+      self->send_exit(entry.deliverer, caf::exit_reason::kill);
+  self->quit(reason);
+}
+
+// A deliverer has ended: forget it, drop the partition when it was fenced, or restart
+// it (with backoff; quarantined when it keeps failing by its own fault) if its hook
+// should still run.
+void on_deliverer_down(partition_impl* self, hook_id hook, const caf::error& reason) {
+  auto& st = self->state;
+  auto it = st.hooks.find(hook);
   if (it == st.hooks.end())
     return finish_release_if_idle(self);
   auto& entry = it->second;
@@ -140,47 +154,60 @@ void on_deliverer_down(partition_impl* self, std::int64_t hook_id, const caf::er
   if (st.releasing)
     return finish_release_if_idle(self);
   if (entry.deleted) {
-    st.args.ctx->metrics->forget_hook(hook_id);
+    st.args.ctx->metrics->forget_hook(hook);
     st.hooks.erase(it);
     return;
   }
-  if (entry.spec.state != "active")
+  if (entry.spec.state != hook_state::active)
     return;
   if (!reason) { // it stopped itself after disabling the hook (410 Gone)
     load(self);
     return;
   }
+  auto failure = failure_of(reason);
+  if (failure.code == errc::fenced) {
+    // A write under our epoch was refused: another node owns the partition now. The
+    // node supervisor reads the same class from our exit and hands the lease back.
+    st.log->warn("partition {}: {}; stopping its deliveries", raw(st.args.lease.partition),
+                 failure.message);
+    return abandon(self, reason);
+  }
+  // A failure: restart with backoff. Only failures of the hook's own (permanent: bad
+  // data, a bug) spend its restart budget; a retryable one (the store unreachable) is no
+  // fault of the hook and only waits for the backoff.
   auto& ctx = *st.args.ctx;
-  auto decision =
-      st.restarts.on_failure(entry.failures, failure_history::clock::now(), st.jitter.next());
+  auto now = failure_history::clock::now();
+  auto decision = failure.code == errc::permanent
+                      ? st.restarts.on_failure(entry.failures, now, st.jitter.next())
+                      : st.restarts.backoff_only(entry.outages, now, st.jitter.next());
   ctx.metrics->actor_restarts("delivery").Increment();
   entry.restart_scheduled = true;
   if (decision.quarantine) {
     auto until = unix_ms() + decision.delay.count();
     auto why = "quarantined after " + std::to_string(decision.failures) +
-               " failures: " + caf::to_string(reason);
-    st.log->warn("hook {} {}; retrying in {} ms", hook_id, why, decision.delay.count());
+               " failures: " + to_string(failure);
+    st.log->warn("hook {} {}; retrying in {} ms", raw(hook), why, decision.delay.count());
     ctx.metrics->quarantined().Increment();
-    ctx.db->set_quarantine(hook_id, until, why, log_if_failed(st.log, "recording a quarantine"));
+    ctx.db->set_quarantine(hook, until, why, log_if_failed(st.log, "recording a quarantine"));
   } else {
-    st.log->warn("delivery actor of hook {} failed ({}); restart {} in {} ms", hook_id,
-                 caf::to_string(reason), decision.failures, decision.delay.count());
+    st.log->warn("delivery actor of hook {} failed ({}); restart {} in {} ms", raw(hook),
+                 to_string(failure), decision.failures, decision.delay.count());
   }
-  self->delayed_send(self, decision.delay, restart_atom::value, hook_id);
+  self->delayed_send(self, decision.delay, restart_atom::value, hook);
 }
 
-void restart(partition_impl* self, std::int64_t hook_id) {
+void restart(partition_impl* self, hook_id hook) {
   auto& st = self->state;
-  auto it = st.hooks.find(hook_id);
+  auto it = st.hooks.find(hook);
   if (it == st.hooks.end() || st.releasing)
     return;
   auto& entry = it->second;
   entry.restart_scheduled = false;
-  if (entry.deliverer || entry.spec.state != "active")
+  if (entry.deliverer || entry.spec.state != hook_state::active)
     return;
   if (entry.spec.quarantined_until_ms > 0) {
     entry.spec.quarantined_until_ms = 0;
-    st.args.ctx->db->set_quarantine(hook_id, 0, "", log_if_failed(st.log, "lifting a quarantine"));
+    st.args.ctx->db->set_quarantine(hook, 0, "", log_if_failed(st.log, "lifting a quarantine"));
   }
   load(self); // reconcile starts it from the durable cursor
 }
@@ -193,25 +220,29 @@ partition_actor_self::behavior_type partition_behavior(partition_impl* self, par
   st.fence->clock = args.ctx->clock;
   st.args = std::move(args);
   st.restarts = st.args.ctx->restarts();
-  st.deliverers = child_registry<std::int64_t>{st.args.ctx->metrics->actors("delivery")};
-  watch_children(self, st.deliverers, [self](std::int64_t hook_id, const caf::error& reason) {
-    on_deliverer_down(self, hook_id, reason);
+  st.deliverers = child_registry<hook_id>{st.args.ctx->metrics->actors("delivery")};
+  watch_children(self, st.deliverers, [self](hook_id hook, const caf::error& reason) {
+    on_deliverer_down(self, hook, reason);
   });
   self->attach_functor([fence = st.fence] { fence->revoked = true; });
   load(self);
   return {
-      [=](loaded_atom, outcome<std::vector<hook_spec>>& result) {
+      [=](loaded_atom, result<std::vector<hook_spec>>& loaded) {
         auto& st = self->state;
         st.loading = false;
         if (st.releasing)
           return;
-        if (!result.ok()) {
-          st.log->warn("partition {}: loading hooks failed: {}; retrying", st.args.lease.partition,
-                       result.error->message);
+        if (!loaded.ok()) {
+          auto failure = with_context(loaded.error(), "loading the partition's hooks");
+          // Anything but a transient failure will not heal by asking again: fail, and
+          // let the node supervisor restart this partition actor with its backoff.
+          if (failure.code != errc::retryable)
+            return abandon(self, exit_reason(failure));
+          st.log->warn("partition {}: {}; retrying", raw(st.args.lease.partition), failure.message);
           self->delayed_send(self, std::chrono::seconds{1}, hooks_changed_atom::value);
           return;
         }
-        reconcile(self, result.value);
+        reconcile(self, loaded.value());
         if (st.reload_pending) {
           st.reload_pending = false;
           load(self);
@@ -221,16 +252,16 @@ partition_actor_self::behavior_type partition_behavior(partition_impl* self, par
         if (!self->state.releasing)
           load(self);
       },
-      [=](wake_atom, std::int64_t hook_id) {
+      [=](wake_atom, hook_id hook) {
         auto& st = self->state;
-        auto it = st.hooks.find(hook_id);
+        auto it = st.hooks.find(hook);
         if (it == st.hooks.end()) {
           load(self); // a hook created after our last load
         } else if (it->second.deliverer) {
           self->send(it->second.deliverer, wake_atom::value);
         }
       },
-      [=](restart_atom, std::int64_t hook_id) { restart(self, hook_id); },
+      [=](restart_atom, hook_id hook) { restart(self, hook); },
       [=](release_atom) {
         auto& st = self->state;
         if (st.releasing)
@@ -250,14 +281,7 @@ partition_actor_self::behavior_type partition_behavior(partition_impl* self, par
           if (entry.deliverer)
             self->send_exit(entry.deliverer, caf::exit_reason::kill);
       },
-      [=](revoke_atom) {
-        auto& st = self->state;
-        st.fence->revoked = true;
-        for (auto& [id, entry] : st.hooks)
-          if (entry.deliverer)
-            self->send_exit(entry.deliverer, caf::exit_reason::kill);
-        self->quit();
-      },
+      [=](revoke_atom) { abandon(self, caf::none); },
   };
 }
 

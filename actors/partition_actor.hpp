@@ -1,10 +1,12 @@
 #pragma once
 // Supervises the delivery actors of one leased partition: starts one per active
-// hook, follows hook changes, restarts failed deliverers with backoff and quarantines
-// hooks that keep failing. On release it stops its deliverers, lets in-flight
-// attempts finish within the grace period and flushes cursors before it exits.
-// Spawned and monitored by the node supervisor, which learns of its end (handed over,
-// or failed) from the down message.
+// hook, follows hook changes, and acts on the class of a deliverer's failure: retryable
+// ones are restarted with backoff, permanent ones too until a hook keeps failing and
+// is quarantined, a fenced one makes this actor exit fenced (the partition is dropped).
+// On release it stops its deliverers, lets in-flight attempts finish within the grace
+// period and flushes cursors before it exits. Spawned and monitored by the node
+// supervisor, which learns of its end (handed over, fenced or failed) from the down
+// message.
 #include "actors/cursor_flusher.hpp"
 #include "actors/messages.hpp"
 #include "actors/node_context.hpp"
@@ -16,7 +18,7 @@ namespace courier {
 // What the node supervisor sends a partition actor.
 using partition_actor = caf::typed_actor<
     // a NOTIFY for this hook: the outbox has new events for it
-    caf::reacts_to<atoms::wake_atom, std::int64_t>,
+    caf::reacts_to<atoms::wake_atom, hook_id>,
     // hooks of this partition were created, changed or deleted: reload them
     caf::reacts_to<atoms::hooks_changed_atom>,
     // hand the partition over: stop deliverers, wait for in-flight attempts (at most
@@ -28,9 +30,9 @@ using partition_actor = caf::typed_actor<
 // The partition actor's whole protocol: the above plus what it sends itself.
 using partition_actor_self = partition_actor::extend<
     // store (pool thread): the partition's hooks as stored
-    caf::reacts_to<atoms::loaded_atom, outcome<std::vector<hook_spec>>>,
+    caf::reacts_to<atoms::loaded_atom, result<std::vector<hook_spec>>>,
     // timer: a failed or quarantined hook's deliverer may start again
-    caf::reacts_to<atoms::restart_atom, std::int64_t>,
+    caf::reacts_to<atoms::restart_atom, hook_id>,
     // timer: the release's grace period is over
     caf::reacts_to<atoms::grace_over_atom>>;
 

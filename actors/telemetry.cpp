@@ -78,8 +78,8 @@ telemetry::telemetry() : registry_(std::make_shared<prometheus::Registry>()) {
                         .Add({});
 }
 
-hook_metrics telemetry::for_hook(std::int64_t hook_id) {
-  auto id = std::to_string(hook_id);
+hook_metrics telemetry::for_hook(hook_id hook) {
+  auto id = std::to_string(raw(hook));
   hook_metrics m;
   m.delivered = &hook_deliveries_->Add({{"hook", id}, {"outcome", "success"}});
   m.failed = &hook_deliveries_->Add({{"hook", id}, {"outcome", "failure"}});
@@ -88,8 +88,8 @@ hook_metrics telemetry::for_hook(std::int64_t hook_id) {
   return m;
 }
 
-void telemetry::forget_hook(std::int64_t hook_id) {
-  auto m = for_hook(hook_id);
+void telemetry::forget_hook(hook_id hook) {
+  auto m = for_hook(hook);
   hook_deliveries_->Remove(m.delivered);
   hook_deliveries_->Remove(m.failed);
   hook_deliveries_->Remove(m.dead_lettered);

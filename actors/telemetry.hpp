@@ -1,6 +1,8 @@
 #pragma once
 // Prometheus metrics per actor type and per hook. One instance per node, shared by all
 // actors; prometheus-cpp metric objects are thread-safe. Served by the admin server.
+#include "actors/domain/ids.hpp"
+
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
@@ -28,8 +30,8 @@ public:
 
   std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
 
-  hook_metrics for_hook(std::int64_t hook_id);
-  void forget_hook(std::int64_t hook_id);
+  hook_metrics for_hook(hook_id hook);
+  void forget_hook(hook_id hook);
 
   prometheus::Histogram& delivery_latency() { return *delivery_latency_; }
   prometheus::Histogram& attempt_duration() { return *attempt_duration_; }

@@ -73,8 +73,8 @@ void pg_cluster_stats::read(int top_hooks, callback<cluster_stats> done) {
         // At least one row: the first is the overall oldest even when no hook is exported.
         auto lagging = tx.exec_params(lagging_sql, std::max(top_hooks, 1));
         for (const auto& row : lagging) {
-          hook_lag lag{row[0].as<std::int64_t>(), row[2].is_null() ? 0 : row[2].as<double>(),
-                       row[1].as<std::int64_t>()};
+          hook_lag lag{hook_id{row[0].as<std::int64_t>()},
+                       row[2].is_null() ? 0 : row[2].as<double>(), row[1].as<std::int64_t>()};
           s.oldest_undelivered_seconds =
               std::max(s.oldest_undelivered_seconds, lag.oldest_undelivered_seconds);
           if (static_cast<int>(s.most_lagging.size()) < top_hooks)

@@ -21,22 +21,22 @@ pg_lease_store::pg_lease_store(lease_store_options opts) : opts_(std::move(opts)
 
 pg_lease_store::~pg_lease_store() = default;
 
-template <class F> auto pg_lease_store::guarded(const char* what, F&& f) -> decltype(f()) {
-  try {
-    if (!conn_ || !conn_->is_open())
-      throw lease_error{"lease connection is not open"};
-    return f();
-  } catch (const lease_error&) {
+template <class F>
+auto pg_lease_store::on_session(const char* what, F&& f) ->
+    typename as_result<decltype(f())>::type {
+  if (!conn_ || !conn_->is_open()) {
     conn_.reset();
-    throw;
-  } catch (const std::exception& e) {
-    // Whatever went wrong, the session's locks can no longer be vouched for.
-    conn_.reset();
-    throw lease_error{std::string{what} + ": " + e.what()};
+    return error{errc::retryable, std::string{what} + ": lease connection is not open"};
   }
+  auto r = guarded(std::forward<F>(f));
+  if (!r.ok()) {
+    conn_.reset();
+    return with_context(r.error(), what);
+  }
+  return r;
 }
 
-void pg_lease_store::open() {
+result<void> pg_lease_store::open() {
   conn_.reset();
   auto expiry_ms = opts_.self_expiry.count();
   // Client side: blocked calls fail within about the self-expiry.
@@ -49,7 +49,7 @@ void pg_lease_store::open() {
        {"keepalives_interval", "1"},
        {"keepalives_count", "3"},
        {"tcp_user_timeout", std::to_string(expiry_ms / 2)}});
-  try {
+  auto opened = guarded([&] {
     conn_ = std::make_unique<pqxx::connection>(conninfo);
     pqxx::nontransaction tx{*conn_};
     // Server side: the server drops this session (and its locks) only well after the
@@ -68,10 +68,12 @@ void pg_lease_store::open() {
            SET lease_pid = pg_backend_pid(), heartbeat_at = now(), started_at = now(),
                stopping = false, version = excluded.version)",
         opts_.node_id, opts_.version);
-  } catch (const std::exception& e) {
+  });
+  if (!opened.ok()) {
     conn_.reset();
-    throw lease_error{std::string{"opening the lease connection: "} + e.what()};
+    return with_context(opened.error(), "opening the lease connection");
   }
+  return {};
 }
 
 bool pg_lease_store::is_open() const {
@@ -82,17 +84,17 @@ void pg_lease_store::close() {
   conn_.reset();
 }
 
-cluster_view pg_lease_store::heartbeat(std::chrono::milliseconds live_within,
-                                       std::chrono::milliseconds dead_after) {
-  return guarded("heartbeat", [&] {
+result<cluster_view> pg_lease_store::heartbeat(std::chrono::milliseconds live_within,
+                                               std::chrono::milliseconds dead_after) {
+  return on_session("heartbeat", [&]() -> result<cluster_view> {
     pqxx::nontransaction tx{*conn_};
     cluster_view view;
     auto beat = tx.exec_params(
         "UPDATE courier.nodes SET heartbeat_at = now(), lease_pid = pg_backend_pid() "
         "WHERE node_id = $1 RETURNING 1",
         opts_.node_id);
-    if (beat.empty())
-      throw lease_error{"node row vanished (deleted by an operator?)"};
+    if (beat.empty()) // reopening registers the node again
+      return error{errc::retryable, "node row vanished (deleted by an operator?)"};
     // Sessions of nodes silent past dead_after: frozen or cut off, self-expired.
     auto killed = tx.exec_params(
         R"(SELECT count(*) FILTER (WHERE pg_terminate_backend(n.lease_pid))
@@ -128,7 +130,7 @@ cluster_view pg_lease_store::heartbeat(std::chrono::milliseconds live_within,
           ORDER BY p)",
         opts_.partitions, opts_.node_id);
     for (const auto& row : locks) {
-      auto partition = row[0].as<int>();
+      partition_id partition{row[0].as<int>()};
       if (!row[1].is_null()) {
         view.held_by_me.push_back(partition);
         continue;
@@ -141,18 +143,19 @@ cluster_view pg_lease_store::heartbeat(std::chrono::milliseconds live_within,
   });
 }
 
-std::vector<lease_grant> pg_lease_store::acquire(const std::vector<int>& candidates) {
+result<std::vector<lease_grant>>
+pg_lease_store::acquire(const std::vector<partition_id>& candidates) {
   if (candidates.empty())
-    return {};
-  return guarded("acquire", [&] {
+    return std::vector<lease_grant>{};
+  return on_session("acquire", [&] {
     pqxx::nontransaction tx{*conn_};
     auto won = tx.exec_params(
         R"(SELECT p FROM unnest($1::int[]) AS p
           WHERE pg_try_advisory_lock(courier.lock_class(), p))",
         int_array_literal(candidates));
-    std::vector<int> partitions;
+    std::vector<partition_id> partitions;
     for (const auto& row : won)
-      partitions.push_back(row[0].as<int>());
+      partitions.push_back(partition_id{row[0].as<int>()});
     if (partitions.empty())
       return std::vector<lease_grant>{};
     // The previous holder is still named when it died holding the lease (a graceful
@@ -175,16 +178,16 @@ std::vector<lease_grant> pg_lease_store::acquire(const std::vector<int>& candida
         int_array_literal(partitions), opts_.node_id);
     std::vector<lease_grant> grants;
     for (const auto& row : epochs)
-      grants.push_back({row[0].as<int>(), row[1].as<std::int64_t>(), row[2].as<std::string>(),
-                        row[3].as<std::int64_t>()});
+      grants.push_back({partition_id{row[0].as<int>()}, lease_epoch{row[1].as<std::int64_t>()},
+                        row[2].as<std::string>(), row[3].as<std::int64_t>()});
     return grants;
   });
 }
 
-void pg_lease_store::release(const std::vector<int>& partitions) {
+result<void> pg_lease_store::release(const std::vector<partition_id>& partitions) {
   if (partitions.empty())
-    return;
-  guarded("release", [&] {
+    return {};
+  return on_session("release", [&] {
     pqxx::nontransaction tx{*conn_};
     // Cleared first, while still held: the next holder sees a hand-over, not a takeover.
     tx.exec_params("UPDATE courier.leases SET node_id = NULL "
@@ -192,23 +195,20 @@ void pg_lease_store::release(const std::vector<int>& partitions) {
                    int_array_literal(partitions), opts_.node_id);
     tx.exec_params("SELECT pg_advisory_unlock(courier.lock_class(), p) FROM unnest($1::int[]) AS p",
                    int_array_literal(partitions));
-    return 0;
   });
 }
 
-void pg_lease_store::mark_stopping() {
-  guarded("mark_stopping", [&] {
+result<void> pg_lease_store::mark_stopping() {
+  return on_session("mark_stopping", [&] {
     pqxx::nontransaction tx{*conn_};
     tx.exec_params("UPDATE courier.nodes SET stopping = true WHERE node_id = $1", opts_.node_id);
-    return 0;
   });
 }
 
-void pg_lease_store::deregister() {
-  guarded("deregister", [&] {
+result<void> pg_lease_store::deregister() {
+  return on_session("deregister", [&] {
     pqxx::nontransaction tx{*conn_};
     tx.exec_params("DELETE FROM courier.nodes WHERE node_id = $1", opts_.node_id);
-    return 0;
   });
 }
 

@@ -23,12 +23,13 @@ public:
     if (end == payload.c_str() || partition < 0)
       return;
     wakeup w;
-    w.partition = static_cast<int>(partition);
+    w.partition = partition_id{static_cast<int>(partition)};
     if (*end == ':') {
       const char* hook_text = end + 1;
-      w.hook_id = std::strtoll(hook_text, &end, 10);
-      if (end == hook_text || w.hook_id <= 0)
+      auto hook = std::strtoll(hook_text, &end, 10);
+      if (end == hook_text || hook <= 0)
         return;
+      w.hook = hook_id{hook};
     }
     sink_.push_back(w);
   }
@@ -44,10 +45,29 @@ pg_notification_source::~pg_notification_source() {
   receivers_.clear();
 }
 
-void pg_notification_source::open() {
+template <class F>
+auto pg_notification_source::on_session(const char* what, F&& f) ->
+    typename as_result<decltype(f())>::type {
+  if (!is_open()) {
+    close();
+    return error{errc::retryable, std::string{what} + ": listen connection is not open"};
+  }
+  auto r = guarded(std::forward<F>(f));
+  if (!r.ok()) {
+    close();
+    return with_context(r.error(), what);
+  }
+  return r;
+}
+
+void pg_notification_source::close() {
   receivers_.clear();
   conn_.reset();
-  try {
+}
+
+result<void> pg_notification_source::open() {
+  close();
+  auto opened = guarded([&] {
     auto session = dead_peer_detection();
     session.emplace_back("application_name", "courier-listen/" + node_id_);
     conn_ = std::make_unique<pqxx::connection>(with_conn_options(conninfo_, session));
@@ -55,48 +75,38 @@ void pg_notification_source::open() {
     receivers_.push_back(std::make_unique<receiver>(*conn_, "courier_hooks", pending_));
     // Receivers LISTEN lazily; a round trip makes the LISTENs take effect now.
     conn_->get_notifs();
-  } catch (const std::exception& e) {
-    receivers_.clear();
-    conn_.reset();
-    throw notification_error{std::string{"opening the listen connection: "} + e.what()};
+  });
+  if (!opened.ok()) {
+    close();
+    return with_context(opened.error(), "opening the listen connection");
   }
+  return {};
 }
 
 bool pg_notification_source::is_open() const {
   return conn_ && conn_->is_open();
 }
 
-std::vector<wakeup> pg_notification_source::wait(std::chrono::milliseconds timeout) {
-  try {
-    if (!is_open())
-      throw notification_error{"listen connection is not open"};
+result<std::vector<wakeup>> pg_notification_source::wait(std::chrono::milliseconds timeout) {
+  return on_session("listening", [&]() -> result<std::vector<wakeup>> {
     if (conn_->get_notifs() == 0) {
       auto us = timeout.count() * 1000;
       conn_->await_notification(static_cast<long>(us / 1000000), static_cast<long>(us % 1000000));
       conn_->get_notifs();
     }
     if (!conn_->is_open())
-      throw notification_error{"listen connection closed"};
-  } catch (const notification_error&) {
-    receivers_.clear();
-    conn_.reset();
-    throw;
-  } catch (const std::exception& e) {
-    receivers_.clear();
-    conn_.reset();
-    throw notification_error{std::string{"listening: "} + e.what()};
-  }
-  std::vector<wakeup> out;
-  out.swap(pending_);
-  return out;
+      return error{errc::retryable, "listen connection closed"};
+    std::vector<wakeup> out;
+    out.swap(pending_);
+    return out;
+  });
 }
 
-std::vector<wakeup> pg_notification_source::backlog(const std::vector<int>& partitions) {
+result<std::vector<wakeup>>
+pg_notification_source::backlog(const std::vector<partition_id>& partitions) {
   if (partitions.empty())
-    return {};
-  try {
-    if (!is_open())
-      throw notification_error{"listen connection is not open"};
+    return std::vector<wakeup>{};
+  return on_session("backlog query", [&] {
     pqxx::nontransaction tx{*conn_};
     auto rows = tx.exec_params(
         R"(SELECT h.partition, h.id
@@ -108,15 +118,9 @@ std::vector<wakeup> pg_notification_source::backlog(const std::vector<int>& part
         int_array_literal(partitions));
     std::vector<wakeup> out;
     for (const auto& row : rows)
-      out.push_back({row[0].as<int>(), row[1].as<std::int64_t>()});
+      out.push_back({partition_id{row[0].as<int>()}, hook_id{row[1].as<std::int64_t>()}});
     return out;
-  } catch (const notification_error&) {
-    throw;
-  } catch (const std::exception& e) {
-    receivers_.clear();
-    conn_.reset();
-    throw notification_error{std::string{"backlog query: "} + e.what()};
-  }
+  });
 }
 
 } // namespace courier

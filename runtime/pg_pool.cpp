@@ -60,7 +60,7 @@ void pg_pool::submit(job j) {
       return;
     }
   }
-  store_error err{store_errc::retryable, "store is shutting down"};
+  error err{errc::retryable, "store is shutting down"};
   j(nullptr, &err);
 }
 
@@ -83,42 +83,16 @@ void pg_pool::worker_loop(int index) {
     if (!conn || !conn->is_open()) {
       auto opened = guarded([&] { return open_connection(options); });
       if (!opened.ok()) {
-        log->warn("pool connection {} cannot connect: {}", index, opened.error->message);
-        next(nullptr, &*opened.error);
+        log->warn("pool connection {} cannot connect: {}", index, to_string(opened.error()));
+        next(nullptr, &opened.error());
         continue;
       }
-      conn = std::move(opened.value);
+      conn = std::move(opened.value());
     }
     next(conn.get(), nullptr);
     // A job that hit a broken connection leaves it closed; reopen on the next job.
     if (conn && !conn->is_open())
       conn.reset();
-  }
-}
-
-store_error pg_pool::classify_current_exception() {
-  try {
-    throw;
-  } catch (const pqxx::broken_connection& e) {
-    return {store_errc::retryable, std::string{"connection lost: "} + e.what()};
-  } catch (const pqxx::sql_error& e) {
-    const std::string state = e.sqlstate();
-    // 40xxx serialization/deadlock, 08xxx connection, 57xxx shutdown/cancel,
-    // 53xxx resources: transient. Everything else will fail the same way again.
-    bool transient = state.rfind("40", 0) == 0 || state.rfind("08", 0) == 0 ||
-                     state.rfind("57", 0) == 0 || state.rfind("53", 0) == 0;
-    return {transient ? store_errc::retryable : store_errc::permanent,
-            "sql error " + state + ": " + e.what()};
-  } catch (const pqxx::transaction_rollback& e) {
-    // 40xxx as libpqxx 6 throws them (serialization_failure, deadlock_detected, ...):
-    // not sql_error, and without a SQLSTATE.
-    return {store_errc::retryable, std::string{"transaction rolled back: "} + e.what()};
-  } catch (const pqxx::in_doubt_error& e) {
-    return {store_errc::retryable, std::string{"commit in doubt: "} + e.what()};
-  } catch (const std::exception& e) {
-    return {store_errc::permanent, e.what()};
-  } catch (...) {
-    return {store_errc::permanent, "unknown exception"};
   }
 }
 

@@ -1,9 +1,9 @@
 #pragma once
 // A small fixed pool of Postgres connections, each owned by its own thread, that runs
 // queued jobs. This is where blocking libpq calls live, off CAF's scheduler threads.
-// A job that throws gets its exception classified into a store_error; a broken
+// A job that throws gets its exception classified (runtime/pg_errors.hpp); a broken
 // connection is dropped and reopened lazily by the next job on that thread.
-#include "actors/domain/outcome.hpp"
+#include "runtime/pg_errors.hpp"
 
 #include <condition_variable>
 #include <deque>
@@ -24,37 +24,24 @@ public:
   pg_pool(const pg_pool&) = delete;
   pg_pool& operator=(const pg_pool&) = delete;
 
-  // Runs `work` on a pool thread; `done` receives its value or the classified error.
-  template <class T> void run(std::function<T(pqxx::connection&)> work, callback<T> done) {
-    submit([work = std::move(work), done = std::move(done)](pqxx::connection* conn,
-                                                            const store_error* err) {
-      if (err != nullptr) {
-        done(outcome<T>::failure(*err));
-        return;
-      }
-      auto result = guarded([&] { return work(*conn); });
-      done(std::move(result));
-    });
+  // Runs `work` on a pool thread; `done` receives its result or the classified error.
+  template <class T> void run(std::function<result<T>(pqxx::connection&)> work, callback<T> done) {
+    submit(
+        [work = std::move(work), done = std::move(done)](pqxx::connection* conn, const error* err) {
+          if (err != nullptr) {
+            done(*err);
+            return;
+          }
+          done(guarded([&] { return work(*conn); }));
+        });
   }
 
   // Stops the threads after the queued jobs ran; later jobs fail as retryable.
   void stop();
 
-  // Calls f(), turning any exception into a classified store_error.
-  template <class F> static auto guarded(F&& f) -> outcome<decltype(f())> {
-    using T = decltype(f());
-    try {
-      return outcome<T>::success(f());
-    } catch (...) {
-      return outcome<T>::failure(classify_current_exception());
-    }
-  }
-
-  static store_error classify_current_exception();
-
 private:
   // A job sees either a live connection or the error that prevented opening one.
-  using job = std::function<void(pqxx::connection*, const store_error*)>;
+  using job = std::function<void(pqxx::connection*, const error*)>;
   void submit(job j);
   void worker_loop(int index);
 

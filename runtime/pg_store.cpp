@@ -4,6 +4,8 @@
 
 #include <pqxx/pqxx>
 
+#include <stdexcept>
+
 namespace courier {
 
 namespace {
@@ -14,12 +16,18 @@ constexpr const char* fence_cte = R"(
   fence AS (SELECT partition FROM courier.leases
              WHERE partition = $1 AND epoch = $2 AND node_id = $3 FOR SHARE))";
 
+error fenced(const char* what, const cursor_update& at) {
+  return {errc::fenced,
+          std::string{what} + " refused: partition " + std::to_string(raw(at.partition)) +
+              " is no longer leased to this node under epoch " + std::to_string(raw(at.epoch))};
+}
+
 } // namespace
 
 pg_store::pg_store(std::shared_ptr<pg_pool> pool, std::string node_id)
     : pool_(std::move(pool)), node_id_(std::move(node_id)) {}
 
-void pg_store::load_hooks(int partition, callback<std::vector<hook_spec>> done) {
+void pg_store::load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) {
   pool_->run<std::vector<hook_spec>>(
       [partition](pqxx::connection& conn) {
         pqxx::nontransaction tx{conn};
@@ -28,17 +36,22 @@ void pg_store::load_hooks(int partition, callback<std::vector<hook_spec>> done) 
                   coalesce((extract(epoch FROM c.quarantined_until) * 1000)::bigint, 0)
              FROM courier.hooks h JOIN courier.cursors c ON c.hook_id = h.id
             WHERE h.partition = $1)",
-            partition);
+            raw(partition));
         std::vector<hook_spec> hooks;
         hooks.reserve(rows.size());
         for (const auto& row : rows) {
           hook_spec h;
-          h.id = row[0].as<std::int64_t>();
+          h.id = hook_id{row[0].as<std::int64_t>()};
           h.partition = partition;
           h.url = row[1].as<std::string>();
           h.secrets = parse_text_array(row[2].as<std::string>());
-          h.state = row[3].as<std::string>();
-          h.delivered_seq = row[4].as<std::int64_t>();
+          auto state = row[3].as<std::string>();
+          auto known = hook_state_from_string(state);
+          if (!known) // the table's CHECK allows no other: a schema this node does not know
+            throw std::runtime_error("hook " + std::to_string(raw(h.id)) + " has unknown state '" +
+                                     state + "'");
+          h.state = *known;
+          h.delivered_seq = stream_seq{row[4].as<std::int64_t>()};
           h.head_attempts = row[5].as<int>();
           h.quarantined_until_ms = row[6].as<std::int64_t>();
           hooks.push_back(std::move(h));
@@ -48,7 +61,7 @@ void pg_store::load_hooks(int partition, callback<std::vector<hook_spec>> done) 
       std::move(done));
 }
 
-void pg_store::fetch_events(std::int64_t hook_id, std::int64_t after_seq, int limit,
+void pg_store::fetch_events(hook_id hook, stream_seq after, int limit,
                             callback<std::vector<outbox_event>> done) {
   pool_->run<std::vector<outbox_event>>(
       [=](pqxx::connection& conn) {
@@ -62,12 +75,12 @@ void pg_store::fetch_events(std::int64_t hook_id, std::int64_t after_seq, int li
              FROM courier.outbox o JOIN courier.events e ON e.id = o.event_id
             WHERE o.hook_id = $1 AND o.seq > $2
             ORDER BY o.seq LIMIT $3)",
-            hook_id, after_seq, limit);
+            raw(hook), raw(after), limit);
         std::vector<outbox_event> events;
         events.reserve(rows.size());
         for (const auto& row : rows) {
           outbox_event ev;
-          ev.seq = row[0].as<std::int64_t>();
+          ev.seq = stream_seq{row[0].as<std::int64_t>()};
           ev.event_id = row[1].as<std::int64_t>();
           ev.emitted_at_ms = row[2].as<std::int64_t>();
           ev.body = row[3].as<std::string>();
@@ -79,13 +92,15 @@ void pg_store::fetch_events(std::int64_t hook_id, std::int64_t after_seq, int li
 }
 
 void pg_store::commit_cursors(std::vector<cursor_update> updates,
-                              callback<std::vector<std::int64_t>> done) {
-  pool_->run<std::vector<std::int64_t>>(
+                              callback<std::vector<hook_id>> done) {
+  pool_->run<std::vector<hook_id>>(
       [updates = std::move(updates), node = node_id_](pqxx::connection& conn) {
-        std::vector<std::int64_t> hooks, seqs, epochs;
-        std::vector<int> partitions;
+        std::vector<hook_id> hooks;
+        std::vector<stream_seq> seqs;
+        std::vector<partition_id> partitions;
+        std::vector<lease_epoch> epochs;
         for (const auto& u : updates) {
-          hooks.push_back(u.hook_id);
+          hooks.push_back(u.hook);
           seqs.push_back(u.seq);
           partitions.push_back(u.partition);
           epochs.push_back(u.epoch);
@@ -115,17 +130,17 @@ void pg_store::commit_cursors(std::vector<cursor_update> updates,
             WHERE NOT EXISTS (SELECT 1 FROM valid v WHERE v.hook_id = i.hook_id))",
             int_array_literal(hooks), int_array_literal(seqs), int_array_literal(partitions),
             int_array_literal(epochs), node);
-        std::vector<std::int64_t> rejected;
+        std::vector<hook_id> rejected;
         for (const auto& row : fenced)
-          rejected.push_back(row[0].as<std::int64_t>());
+          rejected.push_back(hook_id{row[0].as<std::int64_t>()});
         return rejected;
       },
       std::move(done));
 }
 
-void pg_store::park_dead_letter(dead_letter_request req, callback<bool> done) {
-  pool_->run<bool>(
-      [req = std::move(req), node = node_id_](pqxx::connection& conn) {
+void pg_store::park_dead_letter(dead_letter_request req, callback<void> done) {
+  pool_->run<void>(
+      [req = std::move(req), node = node_id_](pqxx::connection& conn) -> result<void> {
         pqxx::work tx{conn};
         auto rows = tx.exec_params(std::string{"WITH"} + fence_cte + R"(,
            parked AS (
@@ -141,39 +156,46 @@ void pg_store::park_dead_letter(dead_letter_request req, callback<bool> done) {
                   last_error = $7, last_error_at = now(), updated_at = now()
             WHERE hook_id = $4 AND EXISTS (SELECT 1 FROM fence)
            RETURNING 1)",
-                                   req.at.partition, req.at.epoch, node, req.at.hook_id, req.at.seq,
-                                   req.attempts, req.error);
+                                   raw(req.at.partition), raw(req.at.epoch), node, raw(req.at.hook),
+                                   raw(req.at.seq), req.attempts, req.error);
         tx.commit();
-        return !rows.empty();
+        if (rows.empty())
+          return fenced("parking a dead letter", req.at);
+        return {};
       },
       std::move(done));
 }
 
-void pg_store::record_failure(failure_report report, callback<bool> done) {
-  pool_->run<bool>(
-      [report = std::move(report), node = node_id_](pqxx::connection& conn) {
+void pg_store::record_failure(failure_report report, callback<void> done) {
+  pool_->run<void>(
+      [report = std::move(report), node = node_id_](pqxx::connection& conn) -> result<void> {
         pqxx::nontransaction tx{conn};
-        auto rows = tx.exec_params(std::string{"WITH"} + fence_cte + R"(
-           UPDATE courier.cursors
-              SET head_attempts = $6, last_error = $7, last_error_at = now()
-            WHERE hook_id = $4 AND delivered_seq = $5 - 1 AND EXISTS (SELECT 1 FROM fence)
-           RETURNING 1)",
-                                   report.at.partition, report.at.epoch, node, report.at.hook_id,
-                                   report.at.seq, report.attempts, report.error);
-        return !rows.empty();
+        // A cursor already past the event is no failure: there is nothing left to record.
+        auto rows =
+            tx.exec_params(std::string{"WITH"} + fence_cte + R"(,
+           recorded AS (
+             UPDATE courier.cursors
+                SET head_attempts = $6, last_error = $7, last_error_at = now()
+              WHERE hook_id = $4 AND delivered_seq = $5 - 1 AND EXISTS (SELECT 1 FROM fence))
+           SELECT EXISTS (SELECT 1 FROM fence))",
+                           raw(report.at.partition), raw(report.at.epoch), node,
+                           raw(report.at.hook), raw(report.at.seq), report.attempts, report.error);
+        if (!rows[0][0].as<bool>())
+          return fenced("recording a delivery failure", report.at);
+        return {};
       },
       std::move(done));
 }
 
-void pg_store::disable_hook(std::int64_t hook_id, std::string reason, callback<bool> done) {
-  pool_->run<bool>(
-      [hook_id, reason = std::move(reason)](pqxx::connection& conn) {
+void pg_store::disable_hook(hook_id hook, std::string reason, callback<void> done) {
+  pool_->run<void>(
+      [hook, reason = std::move(reason)](pqxx::connection& conn) -> result<void> {
         pqxx::nontransaction tx{conn};
-        auto rows = tx.exec_params(
+        tx.exec_params(
             R"(UPDATE courier.hooks SET state = 'disabled', disabled_reason = $2, updated_at = now()
-            WHERE id = $1 AND state <> 'disabled' RETURNING 1)",
-            hook_id, reason);
-        return !rows.empty();
+            WHERE id = $1 AND state <> 'disabled')",
+            raw(hook), reason);
+        return {};
       },
       std::move(done));
 }
@@ -193,20 +215,20 @@ void pg_store::maintain_outbox(callback<outbox_maintenance> done) {
       std::move(done));
 }
 
-void pg_store::set_quarantine(std::int64_t hook_id, std::int64_t until_ms, std::string reason,
-                              callback<bool> done) {
-  pool_->run<bool>(
-      [=, reason = std::move(reason)](pqxx::connection& conn) {
+void pg_store::set_quarantine(hook_id hook, std::int64_t until_ms, std::string reason,
+                              callback<void> done) {
+  pool_->run<void>(
+      [=, reason = std::move(reason)](pqxx::connection& conn) -> result<void> {
         pqxx::nontransaction tx{conn};
-        auto rows = tx.exec_params(
+        tx.exec_params(
             R"(UPDATE courier.cursors
               SET quarantined_until = CASE WHEN $2::bigint = 0 THEN NULL
                                            ELSE to_timestamp($2::bigint / 1000.0) END,
                   last_error = coalesce(nullif($3, ''), last_error),
                   last_error_at = CASE WHEN $3 = '' THEN last_error_at ELSE now() END
-            WHERE hook_id = $1 RETURNING 1)",
-            hook_id, until_ms, reason);
-        return !rows.empty();
+            WHERE hook_id = $1)",
+            raw(hook), until_ms, reason);
+        return {};
       },
       std::move(done));
 }

@@ -13,17 +13,17 @@ class pg_store final : public store {
 public:
   pg_store(std::shared_ptr<pg_pool> pool, std::string node_id);
 
-  void load_hooks(int partition, callback<std::vector<hook_spec>> done) override;
-  void fetch_events(std::int64_t hook_id, std::int64_t after_seq, int limit,
+  void load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) override;
+  void fetch_events(hook_id hook, stream_seq after, int limit,
                     callback<std::vector<outbox_event>> done) override;
   void commit_cursors(std::vector<cursor_update> updates,
-                      callback<std::vector<std::int64_t>> done) override;
-  void park_dead_letter(dead_letter_request req, callback<bool> done) override;
-  void record_failure(failure_report report, callback<bool> done) override;
-  void disable_hook(std::int64_t hook_id, std::string reason, callback<bool> done) override;
+                      callback<std::vector<hook_id>> done) override;
+  void park_dead_letter(dead_letter_request req, callback<void> done) override;
+  void record_failure(failure_report report, callback<void> done) override;
+  void disable_hook(hook_id hook, std::string reason, callback<void> done) override;
   void maintain_outbox(callback<outbox_maintenance> done) override;
-  void set_quarantine(std::int64_t hook_id, std::int64_t until_ms, std::string reason,
-                      callback<bool> done) override;
+  void set_quarantine(hook_id hook, std::int64_t until_ms, std::string reason,
+                      callback<void> done) override;
 
 private:
   std::shared_ptr<pg_pool> pool_;

@@ -1,28 +1,42 @@
 #pragma once
 // Domain values passed between the store, the lease keeper and the actors. Plain
 // data: no libpqxx, Beast or CAF types, so actors and their tests stay free of I/O.
+#include "actors/domain/ids.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace courier {
 
+// What a hook's owner wants (courier.hooks.state); quarantine is the node's own matter.
+enum class hook_state {
+  active,   // delivered
+  paused,   // kept, not delivered until resumed
+  disabled, // the subscriber answered 410 Gone (or an operator disabled it)
+};
+
+// The store's spelling ('active', 'paused', 'disabled'); used at the store edge only.
+const char* to_string(hook_state s);
+std::optional<hook_state> hook_state_from_string(std::string_view text);
+
 // A hook as a partition actor needs it to run (and restart) its delivery actor.
 struct hook_spec {
-  std::int64_t id = 0;
-  int partition = 0;
+  hook_id id{};
+  partition_id partition{};
   std::string url;
-  std::vector<std::string> secrets;      // newest first
-  std::string state;                     // active | paused | disabled
-  std::int64_t delivered_seq = 0;        // durable cursor
+  std::vector<std::string> secrets; // newest first
+  hook_state state = hook_state::active;
+  stream_seq delivered_seq{};            // durable cursor
   int head_attempts = 0;                 // failed attempts of the event after the cursor
   std::int64_t quarantined_until_ms = 0; // unix ms; 0 = not quarantined
 };
 
 // One entry of a hook's stream, with the subscriber's JSON envelope built by the store.
 struct outbox_event {
-  std::int64_t seq = 0;
+  stream_seq seq{};
   std::int64_t event_id = 0;
   std::int64_t emitted_at_ms = 0; // unix ms of emit (for commit->delivery latency)
   std::string body;               // {"type":..,"timestamp":..,"data":..}
@@ -30,18 +44,18 @@ struct outbox_event {
 
 // A partition lease as granted to this node; epoch fences writes made under it.
 struct lease_grant {
-  int partition = 0;
-  std::int64_t epoch = 0;
+  partition_id partition{};
+  lease_epoch epoch{};
   std::string taken_from;             // a dead previous holder's node id; empty after a hand-over
   std::int64_t holder_silent_ms = -1; // how long that holder had been silent
 };
 
 // "Hook delivered through seq", made under the lease (partition, epoch).
 struct cursor_update {
-  std::int64_t hook_id = 0;
-  int partition = 0;
-  std::int64_t epoch = 0;
-  std::int64_t seq = 0;
+  hook_id hook{};
+  partition_id partition{};
+  lease_epoch epoch{};
+  stream_seq seq{};
 };
 
 struct dead_letter_request {

@@ -37,4 +37,13 @@ restart_decision restart_policy::on_failure(failure_history& history,
   return d;
 }
 
+restart_decision restart_policy::backoff_only(failure_history& history,
+                                              failure_history::clock::time_point now,
+                                              double unit_random) const {
+  restart_decision d;
+  d.failures = history.record(now, budget.window);
+  d.delay = delays.delay(d.failures, unit_random);
+  return d;
+}
+
 } // namespace courier

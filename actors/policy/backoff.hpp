@@ -58,6 +58,12 @@ struct restart_policy {
   // What to do about a child that just failed; `history` is that child's.
   restart_decision on_failure(failure_history& history, failure_history::clock::time_point now,
                               double unit_random) const;
+
+  // The same for a failure that must not spend the budget: the child is not at fault
+  // (the store was unreachable) or quarantining it would idle a lease. It restarts after
+  // the backoff for the failures of this kind within the window, never quarantined.
+  restart_decision backoff_only(failure_history& history, failure_history::clock::time_point now,
+                                double unit_random) const;
 };
 
 } // namespace courier

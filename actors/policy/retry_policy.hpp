@@ -1,10 +1,10 @@
 #pragma once
 // When to try a failed delivery again: the configured schedule with jitter, lengthened
-// (never shortened) by the subscriber's Retry-After up to the schedule's last step.
-// Pure: time and randomness come in as arguments so tests need no clock.
+// (never shortened) by the subscriber's Retry-After (parsed by
+// actors/webhook/retry_after.hpp) up to the schedule's last step. Pure: time and
+// randomness come in as arguments so tests need no clock.
 #include <chrono>
 #include <optional>
-#include <string_view>
 #include <vector>
 
 namespace courier {
@@ -29,10 +29,5 @@ private:
   std::vector<std::chrono::milliseconds> schedule_;
   double jitter_;
 };
-
-// Retry-After as delta-seconds ("120") or an HTTP-date ("Wed, 21 Oct 2015 07:28:00
-// GMT"), relative to `now`. nullopt when malformed; a date in the past gives 0.
-std::optional<std::chrono::milliseconds>
-parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now);
 
 } // namespace courier

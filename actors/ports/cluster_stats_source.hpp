@@ -3,7 +3,8 @@
 // delivery state, the same for every node that reads it. The call returns at once; the
 // query runs on the store's threads (never a CAF scheduler thread) and `done` is called
 // there exactly once.
-#include "actors/domain/outcome.hpp"
+#include "actors/domain/error.hpp"
+#include "actors/domain/ids.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -12,7 +13,7 @@ namespace courier {
 
 // An active hook with committed events it has not delivered yet.
 struct hook_lag {
-  std::int64_t hook_id = 0;
+  hook_id hook{};
   double oldest_undelivered_seconds = 0; // since the emit of the event it waits on
   std::int64_t backlog = 0;              // committed events after its cursor
 };

@@ -2,7 +2,9 @@
 // What delivery, partition and flusher actors ask of Postgres. Every call returns at
 // once: the work runs on the store's own threads (never a CAF scheduler thread) and
 // `done` is called there exactly once; callers turn it into a message to themselves.
-#include "actors/domain/outcome.hpp"
+// Failures come back classified (actors/domain/error.hpp); a write fenced by the lease
+// epoch fails with errc::fenced.
+#include "actors/domain/error.hpp"
 #include "actors/domain/types.hpp"
 
 #include <cstdint>
@@ -15,34 +17,36 @@ public:
   virtual ~store() = default;
 
   // Every hook of a partition (any state) with its durable cursor.
-  virtual void load_hooks(int partition, callback<std::vector<hook_spec>> done) = 0;
+  virtual void load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) = 0;
 
-  // Up to `limit` stream entries of a hook with seq > after_seq, in seq order.
-  virtual void fetch_events(std::int64_t hook_id, std::int64_t after_seq, int limit,
+  // Up to `limit` stream entries of a hook with seq > after, in seq order.
+  virtual void fetch_events(hook_id hook, stream_seq after, int limit,
                             callback<std::vector<outbox_event>> done) = 0;
 
   // Moves cursors forward (never back). Updates whose (partition, epoch) is no longer
   // this node's lease are rejected: their hook ids come back in the result.
   virtual void commit_cursors(std::vector<cursor_update> updates,
-                              callback<std::vector<std::int64_t>> done) = 0;
+                              callback<std::vector<hook_id>> done) = 0;
 
   // Copies the event into courier.dead_letters and moves the cursor past it, in one
-  // transaction fenced by the lease epoch. Result: false when fenced.
-  virtual void park_dead_letter(dead_letter_request req, callback<bool> done) = 0;
+  // transaction fenced by the lease epoch.
+  virtual void park_dead_letter(dead_letter_request req, callback<void> done) = 0;
 
-  // Records the head event's attempts and last error (fenced like cursors).
-  virtual void record_failure(failure_report report, callback<bool> done) = 0;
+  // Records the head event's attempts and last error (fenced like cursors). Nothing is
+  // recorded when the cursor has already moved past that event.
+  virtual void record_failure(failure_report report, callback<void> done) = 0;
 
-  // 410 Gone: the subscriber asked us to stop. Sets state 'disabled' with the reason.
-  virtual void disable_hook(std::int64_t hook_id, std::string reason, callback<bool> done) = 0;
+  // 410 Gone: the subscriber asked us to stop. Sets state 'disabled' with the reason
+  // (a hook already disabled or deleted is left as it is).
+  virtual void disable_hook(hook_id hook, std::string reason, callback<void> done) = 0;
 
   // Keeps outbox partitions created ahead of the writers and drops those every cursor
   // has passed. Safe to call from every node (the SQL serialises itself).
   virtual void maintain_outbox(callback<outbox_maintenance> done) = 0;
 
   // Persists a quarantine (until_ms = 0 clears it) so courier.hook_status shows it.
-  virtual void set_quarantine(std::int64_t hook_id, std::int64_t until_ms, std::string reason,
-                              callback<bool> done) = 0;
+  virtual void set_quarantine(hook_id hook, std::int64_t until_ms, std::string reason,
+                              callback<void> done) = 0;
 };
 
 } // namespace courier

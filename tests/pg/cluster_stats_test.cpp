@@ -16,11 +16,11 @@ class cluster_stats_read : public pg_test {
 protected:
   cluster_stats read(int top_hooks) {
     pg_cluster_stats source{std::make_shared<pg_pool>(db_, 1, "cluster-stats-test"), 5s};
-    std::promise<outcome<cluster_stats>> answer;
-    source.read(top_hooks, [&](outcome<cluster_stats> r) { answer.set_value(std::move(r)); });
+    std::promise<result<cluster_stats>> answer;
+    source.read(top_hooks, [&](result<cluster_stats> r) { answer.set_value(std::move(r)); });
     auto r = answer.get_future().get();
-    EXPECT_TRUE(r.ok()) << r.error->message;
-    return r.value;
+    EXPECT_TRUE(r.ok()) << to_string(r.error());
+    return r.ok() ? r.value() : cluster_stats{};
   }
 
   void sql(const std::string& statement) { pg_instance::exec_scalar(db_, statement); }
@@ -65,10 +65,10 @@ TEST_F(cluster_stats_read, counts_hooks_by_state_and_the_backlog_of_active_ones)
   // Paused and disabled hooks are not waiting on Courier: their events are not backlog.
   EXPECT_EQ(s.backlog_events, 3 + 1 + 1 + 1);
   ASSERT_EQ(s.most_lagging.size(), 2u);
-  EXPECT_EQ(s.most_lagging[0].hook_id, old_lag);
+  EXPECT_EQ(s.most_lagging[0].hook, hook_id{old_lag});
   EXPECT_EQ(s.most_lagging[0].backlog, 3);
   EXPECT_NEAR(s.most_lagging[0].oldest_undelivered_seconds, 100, 5);
-  EXPECT_EQ(s.most_lagging[1].hook_id, new_lag);
+  EXPECT_EQ(s.most_lagging[1].hook, hook_id{new_lag});
   EXPECT_NEAR(s.most_lagging[1].oldest_undelivered_seconds, 10, 5);
   EXPECT_NEAR(s.oldest_undelivered_seconds, 100, 5);
 

@@ -34,6 +34,23 @@ TEST_F(dead_letter, parks_after_max_attempts_and_continues) {
   EXPECT_NE(got.back().body.find("poison"), std::string::npos);
 }
 
+TEST_F(dead_letter, a_subscriber_answering_bytes_that_are_not_utf8_is_still_parked) {
+  // The answer's excerpt goes into last_error and the dead letter; Postgres refuses
+  // text that is not UTF-8, so a raw excerpt would make every park fail.
+  auto id = hook("h");
+  behaviour failing;
+  failing.fixed_status = 500;
+  failing.failure_body = std::string(199, 'x') + "\xC3\xA9 \xFF\xFE binary";
+  sub_.set_behaviour("h", failing);
+  start_node("n1",
+             {"--poison_policy", "dead_letter", "--max_attempts", "2", "--retry_schedule", "50ms"});
+  emit_to(db_, id, "poison", R"({"n":1})");
+  ASSERT_TRUE(
+      sub_.wait_for([&] { return scalar("SELECT count(*) FROM courier.dead_letters") == 1; }, 15s));
+  EXPECT_EQ(pg_instance::exec_scalar(db_, "SELECT last_error FROM courier.dead_letters"),
+            "HTTP 500: " + std::string(199, 'x'));
+}
+
 TEST_F(dead_letter, block_policy_waits_on_the_head_visibly) {
   auto id = hook("h");
   behaviour failing;

@@ -55,6 +55,7 @@ struct behaviour {
   int retry_after_s = -1; // >= 0: a Retry-After header on every non-2xx answer
   std::string retry_after_text; // non-empty: this Retry-After value verbatim on every
                                 // non-2xx answer (an HTTP-date, garbage); wins over retry_after_s
+  std::string failure_body = "failure\n"; // the body of every non-2xx answer (any bytes)
 };
 
 // Seq `seq` was answered 2xx for the first time while `missing` (the lowest seq not yet

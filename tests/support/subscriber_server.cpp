@@ -176,7 +176,7 @@ private:
     if (!is_2xx(answer_.status) && !answer_.retry_after.empty()) {
       res_.set(http::field::retry_after, answer_.retry_after);
     }
-    res_.body() = is_2xx(answer_.status) ? "ok\n" : "failure\n";
+    res_.body() = is_2xx(answer_.status) ? "ok\n" : answer_.failure_body;
     res_.keep_alive(keep_alive_);
     res_.prepare_payload();
     http::async_write(stream_, res_,

@@ -23,6 +23,7 @@ planned_answer subscriber_state::plan(const std::string& path) {
   } else if (b.retry_after_s >= 0) {
     answer.retry_after = std::to_string(b.retry_after_s);
   }
+  answer.failure_body = b.failure_body;
   if (b.fixed_status != 0) {
     answer.status = b.fixed_status;
   } else if (b.hang) {

@@ -24,6 +24,7 @@ struct planned_answer {
   int delay_ms = 0;
   int hang_ms = 0;
   std::string retry_after; // empty: no Retry-After header
+  std::string failure_body;
 };
 
 // "/x" stays as is; a bare name becomes "/h/<name>".

@@ -19,19 +19,39 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
+
+namespace courier {
+
+// Ids print as their integer in test failures.
+inline void PrintTo(hook_id id, std::ostream* os) {
+  *os << "hook " << raw(id);
+}
+inline void PrintTo(partition_id id, std::ostream* os) {
+  *os << "partition " << raw(id);
+}
+inline void PrintTo(lease_epoch id, std::ostream* os) {
+  *os << "epoch " << raw(id);
+}
+inline void PrintTo(stream_seq id, std::ostream* os) {
+  *os << "seq " << raw(id);
+}
+
+} // namespace courier
 
 namespace courier::testing {
 
 // -- fake store ---------------------------------------------------------------------
 
 struct fetch_call {
-  std::int64_t hook_id = 0;
-  std::int64_t after_seq = 0;
+  hook_id hook{};
+  stream_seq after{};
   int limit = 0;
 };
 
@@ -39,93 +59,97 @@ struct fetch_call {
 // flag is set, keeps the callback until the test calls release_*().
 class fake_store final : public store {
 public:
+  // Hooks served by load_hooks, per partition.
+  std::map<partition_id, std::vector<hook_spec>> hooks;
+  std::optional<error> load_error; // the next load fails with it (once)
+  int loads = 0;
+
   // Streams served by fetch_events, per hook, in seq order.
-  std::map<std::int64_t, std::vector<outbox_event>> events;
-  std::optional<store_error> fetch_error; // when set, every fetch fails with it
+  std::map<hook_id, std::vector<outbox_event>> events;
+  std::optional<error> fetch_error; // when set, every fetch fails with it
   bool hold_fetches = false;
   std::vector<fetch_call> fetches;
   std::deque<std::function<void()>> held_fetches;
 
   std::vector<std::vector<cursor_update>> commits;
-  std::vector<std::int64_t> reject_hooks;  // returned as fenced by commit_cursors
-  std::optional<store_error> commit_error; // the next commit fails with it (once)
+  std::vector<std::int64_t> reject_hooks; // returned as fenced by commit_cursors
+  std::optional<error> commit_error;      // the next commit fails with it (once)
   bool hold_commits = false;
   std::deque<std::function<void()>> held_commits;
 
   std::vector<dead_letter_request> parked;
-  outcome<bool> park_result = outcome<bool>::success(true);
+  result<void> park_result;
   bool hold_parks = false;
   std::deque<std::function<void()>> held_parks;
 
   std::vector<failure_report> failures;
 
-  std::vector<std::pair<std::int64_t, std::string>> disabled;
+  std::vector<std::pair<hook_id, std::string>> disabled;
+  result<void> disable_result;
   bool hold_disables = false;
   std::deque<std::function<void()>> held_disables;
 
-  std::vector<std::int64_t> quarantines;
+  std::vector<hook_id> quarantines;
 
-  void load_hooks(int, callback<std::vector<hook_spec>> done) override {
-    done(outcome<std::vector<hook_spec>>::success({}));
+  void load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) override {
+    ++loads;
+    if (load_error) {
+      auto failure = *load_error;
+      load_error.reset();
+      return done(failure);
+    }
+    done(hooks[partition]);
   }
 
-  void fetch_events(std::int64_t hook_id, std::int64_t after_seq, int limit,
+  void fetch_events(hook_id hook, stream_seq after, int limit,
                     callback<std::vector<outbox_event>> done) override {
-    fetches.push_back({hook_id, after_seq, limit});
-    outcome<std::vector<outbox_event>> result;
-    if (fetch_error) {
-      result = outcome<std::vector<outbox_event>>::failure(*fetch_error);
-    } else {
-      std::vector<outbox_event> out;
-      for (const auto& ev : events[hook_id])
-        if (ev.seq > after_seq && static_cast<int>(out.size()) < limit)
-          out.push_back(ev);
-      result = outcome<std::vector<outbox_event>>::success(std::move(out));
-    }
-    answer(hold_fetches, held_fetches, std::move(done), std::move(result));
+    fetches.push_back({hook, after, limit});
+    if (fetch_error)
+      return answer<std::vector<outbox_event>>(hold_fetches, held_fetches, std::move(done),
+                                               *fetch_error);
+    std::vector<outbox_event> out;
+    for (const auto& ev : events[hook])
+      if (ev.seq > after && static_cast<int>(out.size()) < limit)
+        out.push_back(ev);
+    answer<std::vector<outbox_event>>(hold_fetches, held_fetches, std::move(done), std::move(out));
   }
 
   void commit_cursors(std::vector<cursor_update> updates,
-                      callback<std::vector<std::int64_t>> done) override {
-    outcome<std::vector<std::int64_t>> result;
-    if (commit_error) {
-      result = outcome<std::vector<std::int64_t>>::failure(*commit_error);
-      commit_error.reset();
-    } else {
-      std::vector<std::int64_t> rejected;
-      for (const auto& u : updates)
-        if (std::count(reject_hooks.begin(), reject_hooks.end(), u.hook_id) > 0)
-          rejected.push_back(u.hook_id);
-      result = outcome<std::vector<std::int64_t>>::success(std::move(rejected));
-    }
+                      callback<std::vector<hook_id>> done) override {
+    std::vector<hook_id> rejected;
+    for (const auto& u : updates)
+      if (std::count(reject_hooks.begin(), reject_hooks.end(), raw(u.hook)) > 0)
+        rejected.push_back(u.hook);
     commits.push_back(std::move(updates));
-    answer(hold_commits, held_commits, std::move(done), std::move(result));
+    result<std::vector<hook_id>> outcome = std::move(rejected);
+    if (commit_error) {
+      outcome = *commit_error;
+      commit_error.reset();
+    }
+    answer(hold_commits, held_commits, std::move(done), std::move(outcome));
   }
 
-  void park_dead_letter(dead_letter_request req, callback<bool> done) override {
+  void park_dead_letter(dead_letter_request req, callback<void> done) override {
     parked.push_back(std::move(req));
     answer(hold_parks, held_parks, std::move(done), park_result);
   }
 
-  void record_failure(failure_report report, callback<bool> done) override {
+  void record_failure(failure_report report, callback<void> done) override {
     failures.push_back(std::move(report));
-    done(outcome<bool>::success(true));
+    done({});
   }
 
-  void disable_hook(std::int64_t hook_id, std::string reason, callback<bool> done) override {
-    disabled.emplace_back(hook_id, std::move(reason));
-    answer(hold_disables, held_disables, std::move(done), outcome<bool>::success(true));
+  void disable_hook(hook_id hook, std::string reason, callback<void> done) override {
+    disabled.emplace_back(hook, std::move(reason));
+    answer(hold_disables, held_disables, std::move(done), disable_result);
   }
 
-  void set_quarantine(std::int64_t hook_id, std::int64_t, std::string,
-                      callback<bool> done) override {
-    quarantines.push_back(hook_id);
-    done(outcome<bool>::success(true));
+  void set_quarantine(hook_id hook, std::int64_t, std::string, callback<void> done) override {
+    quarantines.push_back(hook);
+    done({});
   }
 
-  void maintain_outbox(callback<outbox_maintenance> done) override {
-    done(outcome<outbox_maintenance>::success({}));
-  }
+  void maintain_outbox(callback<outbox_maintenance> done) override { done(outbox_maintenance{}); }
 
   static void release(std::deque<std::function<void()>>& held) {
     ASSERT_FALSE(held.empty()) << "no held store callback to release";
@@ -145,13 +169,13 @@ public:
 private:
   template <class T>
   static void answer(bool hold, std::deque<std::function<void()>>& held, callback<T> done,
-                     outcome<T> result) {
+                     result<T> outcome) {
     if (hold)
-      held.push_back([done = std::move(done), result = std::move(result)]() mutable {
-        done(std::move(result));
+      held.push_back([done = std::move(done), outcome = std::move(outcome)]() mutable {
+        done(std::move(outcome));
       });
     else
-      done(std::move(result));
+      done(std::move(outcome));
   }
 };
 
@@ -305,14 +329,52 @@ protected:
           return {
               [box](atoms::advance_atom, const cursor_update& u) { box->advances.push_back(u); },
               [](atoms::flush_atom) { return true; },
-              [box](atoms::fenced_atom, int partition, std::int64_t) {
-                box->fenced_partitions.push_back(partition);
+              [box](atoms::fenced_atom, partition_id partition, lease_epoch) {
+                box->fenced_partitions.push_back(raw(partition));
               },
           };
         },
         std::move(box));
     kill_at_teardown(a);
     return a;
+  }
+
+  // Spawns an actor through `spawn_child`, called from a parent that records the
+  // child's down message in `box`, as its real supervisor would see it.
+  template <class Child>
+  Child spawn_supervised(std::shared_ptr<inbox> box,
+                         std::function<Child(caf::local_actor*)> spawn_child) {
+    auto child = std::make_shared<Child>();
+    auto parent = sys.spawn(
+        [](caf::event_based_actor* self, std::shared_ptr<inbox> box, std::shared_ptr<Child> child,
+           std::function<Child(caf::local_actor*)> spawn_child) -> caf::behavior {
+          self->set_down_handler([box](caf::down_msg& dm) { box->downs.push_back(dm); });
+          *child = spawn_child(self);
+          return {[](int) {
+          }};
+        },
+        std::move(box), child, std::move(spawn_child));
+    kill_at_teardown(parent);
+    run();
+    EXPECT_TRUE(*child) << "the parent did not spawn its child";
+    if (*child)
+      kill_at_teardown(*child);
+    return *child;
+  }
+
+  // Records in `box` the down message of `target` (an actor nobody supervises here).
+  template <class Handle> void watch(const Handle& target, std::shared_ptr<inbox> box) {
+    auto watcher = sys.spawn(
+        [](caf::event_based_actor* self, std::shared_ptr<inbox> box,
+           caf::actor target) -> caf::behavior {
+          self->set_down_handler([box](caf::down_msg& dm) { box->downs.push_back(dm); });
+          self->monitor(target);
+          return {[](int) {
+          }};
+        },
+        std::move(box), caf::actor_cast<caf::actor>(target));
+    kill_at_teardown(watcher);
+    run();
   }
 
   // Actors the fixture kills before the system shuts down, whatever their interface.

@@ -100,5 +100,19 @@ TEST(restart_policy, a_zero_budget_quarantines_the_first_failure) {
   EXPECT_EQ(d.delay, 5s);
 }
 
+TEST(restart_policy, backoff_only_grows_the_delay_but_never_quarantines) {
+  failure_history h;
+  for (int n = 1; n <= 20; ++n) {
+    auto d = deliverers.backoff_only(h, t0 + n * 1s, 0.5);
+    EXPECT_EQ(d.failures, n);
+    EXPECT_FALSE(d.quarantine) << "failure " << n;
+    EXPECT_EQ(d.delay, doubling.delay(n, 0.5));
+  }
+  // The window still applies: old failures stop lengthening the wait.
+  auto later = deliverers.backoff_only(h, t0 + 200s, 0.5);
+  EXPECT_EQ(later.failures, 1);
+  EXPECT_EQ(later.delay, 100ms);
+}
+
 } // namespace
 } // namespace courier

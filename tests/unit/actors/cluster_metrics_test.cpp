@@ -56,7 +56,7 @@ cluster_stats snapshot(std::vector<hook_lag> lagging) {
 TEST(cluster_gauges, publish_sets_every_gauge) {
   prometheus::Registry registry;
   cluster_gauges gauges{registry};
-  gauges.publish(snapshot({{17, 42.5, 900}, {4, 3.0, 5}}));
+  gauges.publish(snapshot({{hook_id{17}, 42.5, 900}, {hook_id{4}, 3.0, 5}}));
 
   EXPECT_EQ(value_of(registry, "courier_cluster_oldest_undelivered_seconds"), 42.5);
   EXPECT_EQ(value_of(registry, "courier_cluster_backlog_events"), 1234);
@@ -77,8 +77,8 @@ TEST(cluster_gauges, publish_sets_every_gauge) {
 TEST(cluster_gauges, hooks_that_stop_lagging_lose_their_series) {
   prometheus::Registry registry;
   cluster_gauges gauges{registry};
-  gauges.publish(snapshot({{17, 42.5, 900}, {4, 3.0, 5}}));
-  gauges.publish(snapshot({{4, 8.0, 6}}));
+  gauges.publish(snapshot({{hook_id{17}, 42.5, 900}, {hook_id{4}, 3.0, 5}}));
+  gauges.publish(snapshot({{hook_id{4}, 8.0, 6}}));
 
   EXPECT_EQ(value_of(registry, "courier_cluster_hook_oldest_undelivered_seconds", {{"hook", "17"}}),
             std::nullopt);
@@ -102,7 +102,7 @@ public:
     pending.push_back(std::move(done));
   }
 
-  void answer(outcome<cluster_stats> r) {
+  void answer(result<cluster_stats> r) {
     ASSERT_FALSE(pending.empty()) << "no read to answer";
     auto done = std::move(pending.front());
     pending.pop_front();
@@ -138,7 +138,7 @@ TEST_F(cluster_metrics_actor_test, reads_at_once_then_an_interval_after_each_ans
   advance(30s); // unanswered: no second read piles up
   EXPECT_EQ(source->reads.size(), 1u);
 
-  source->answer(outcome<cluster_stats>::success(snapshot({{17, 42.5, 900}})));
+  source->answer(snapshot({{hook_id{17}, 42.5, 900}}));
   run();
   EXPECT_EQ(value_of(*registry, "courier_cluster_nodes"), 3);
   advance(4s);
@@ -148,11 +148,11 @@ TEST_F(cluster_metrics_actor_test, reads_at_once_then_an_interval_after_each_ans
 }
 
 TEST_F(cluster_metrics_actor_test, a_failed_read_is_counted_and_keeps_the_last_values) {
-  source->answer(outcome<cluster_stats>::success(snapshot({})));
+  source->answer(snapshot({}));
   run();
   advance(5s);
   ASSERT_EQ(source->reads.size(), 2u);
-  source->answer(outcome<cluster_stats>::failure({store_errc::retryable, "connection lost"}));
+  source->answer(error{errc::retryable, "connection lost"});
   run();
   EXPECT_EQ(value_of(*registry, "courier_cluster_stats_failures_total"), 1);
   EXPECT_EQ(value_of(*registry, "courier_cluster_dead_letters"), 7);

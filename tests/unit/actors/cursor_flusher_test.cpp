@@ -3,6 +3,7 @@
 #include "actors/cursor_flusher.hpp"
 
 #include "actor_test_support.hpp"
+#include "actors/exit_reason.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,14 +18,14 @@ using namespace atoms;
 using namespace courier::testing;
 
 cursor_update at(std::int64_t hook, std::int64_t seq, int partition = 1, std::int64_t epoch = 5) {
-  return {hook, partition, epoch, seq};
+  return {hook_id{hook}, partition_id{partition}, lease_epoch{epoch}, stream_seq{seq}};
 }
 
 // Order-independent view of one commit batch: (hook, seq) pairs sorted by hook.
 std::vector<std::pair<std::int64_t, std::int64_t>> seqs(std::vector<cursor_update> batch) {
   std::vector<std::pair<std::int64_t, std::int64_t>> out;
   for (const auto& u : batch)
-    out.emplace_back(u.hook_id, u.seq);
+    out.emplace_back(raw(u.hook), raw(u.seq));
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -127,8 +128,8 @@ TEST_F(cursor_flusher_test, a_report_under_a_new_epoch_replaces_the_old_one) {
   fire_timer();
   ASSERT_EQ(db->commits.size(), 1u);
   ASSERT_EQ(db->commits[0].size(), 1u);
-  EXPECT_EQ(db->commits[0][0].epoch, 6);
-  EXPECT_EQ(db->commits[0][0].seq, 2);
+  EXPECT_EQ(db->commits[0][0].epoch, lease_epoch{6});
+  EXPECT_EQ(db->commits[0][0].seq, stream_seq{2});
 }
 
 TEST_F(cursor_flusher_test, the_written_update_keeps_partition_and_epoch) {
@@ -137,10 +138,10 @@ TEST_F(cursor_flusher_test, the_written_update_keeps_partition_and_epoch) {
   ASSERT_EQ(db->commits.size(), 1u);
   ASSERT_EQ(db->commits[0].size(), 1u);
   const auto& u = db->commits[0][0];
-  EXPECT_EQ(u.hook_id, 42);
-  EXPECT_EQ(u.partition, 3);
-  EXPECT_EQ(u.epoch, 11);
-  EXPECT_EQ(u.seq, 7);
+  EXPECT_EQ(u.hook, hook_id{42});
+  EXPECT_EQ(u.partition, partition_id{3});
+  EXPECT_EQ(u.epoch, lease_epoch{11});
+  EXPECT_EQ(u.seq, stream_seq{7});
 }
 
 TEST_F(cursor_flusher_test, later_progress_goes_into_the_next_batch) {
@@ -226,7 +227,7 @@ TEST_F(cursor_flusher_test, every_waiting_flush_is_answered) {
 }
 
 TEST_F(cursor_flusher_test, failed_write_is_retried_with_the_same_progress) {
-  db->commit_error = store_error{store_errc::retryable, "connection lost"};
+  db->commit_error = error{errc::retryable, "connection lost"};
   advance_to(at(1, 5));
   advance_to(at(2, 8));
   fire_timer();
@@ -239,7 +240,7 @@ TEST_F(cursor_flusher_test, failed_write_is_retried_with_the_same_progress) {
 }
 
 TEST_F(cursor_flusher_test, newer_progress_wins_over_a_failed_batch) {
-  db->commit_error = store_error{store_errc::retryable, "connection lost"};
+  db->commit_error = error{errc::retryable, "connection lost"};
   db->hold_commits = true;
   advance_to(at(1, 5));
   fire_timer();
@@ -255,7 +256,7 @@ TEST_F(cursor_flusher_test, newer_progress_wins_over_a_failed_batch) {
 }
 
 TEST_F(cursor_flusher_test, flush_waiting_on_a_failed_write_is_answered_after_the_retry) {
-  db->commit_error = store_error{store_errc::retryable, "connection lost"};
+  db->commit_error = error{errc::retryable, "connection lost"};
   advance_to(at(1, 5));
   auto answer = request_flush();
   ASSERT_EQ(db->commits.size(), 1u);
@@ -263,6 +264,20 @@ TEST_F(cursor_flusher_test, flush_waiting_on_a_failed_write_is_answered_after_th
   ASSERT_TRUE(fire_timer()); // the retry tick
   ASSERT_EQ(db->commits.size(), 2u);
   EXPECT_EQ(answer->state, 1);
+}
+
+TEST_F(cursor_flusher_test, a_permanent_write_failure_fails_the_flusher) {
+  auto box = std::make_shared<inbox>();
+  watch(flusher, box); // in production the node supervisor is linked to it
+  db->commit_error = error{errc::permanent, "column \"delivered_seq\" does not exist"};
+  advance_to(at(1, 5));
+  auto answer = request_flush();
+  ASSERT_EQ(box->downs.size(), 1u);
+  auto failure = failure_of(box->downs.front().reason);
+  EXPECT_EQ(failure.code, errc::permanent);
+  EXPECT_NE(failure.message.find("delivered_seq"), std::string::npos) << failure.message;
+  EXPECT_EQ(answer->state, 3); // the waiting flush learns it failed
+  EXPECT_EQ(db->commits.size(), 1u);
 }
 
 TEST_F(cursor_flusher_test, rejected_hooks_report_their_partition_as_fenced) {

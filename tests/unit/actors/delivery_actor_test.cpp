@@ -4,6 +4,7 @@
 #include "actors/delivery_actor.hpp"
 
 #include "actor_test_support.hpp"
+#include "actors/exit_reason.hpp"
 #include "net/signer.hpp"
 #include "tests/support/signature.hpp"
 
@@ -19,14 +20,14 @@ using namespace std::chrono_literals;
 using namespace atoms;
 using namespace courier::testing;
 
-constexpr std::int64_t hook_id = 7;
-constexpr int partition = 3;
-constexpr std::int64_t epoch = 11;
+constexpr hook_id hook_7{7};
+constexpr partition_id partition_3{3};
+constexpr lease_epoch epoch_11{11};
 
 const std::string secret = "whsec_" + net::base64_encode("delivery-actor-test-key");
 
 outbox_event event(std::int64_t seq) {
-  return {seq, 1000 + seq, 0,
+  return {stream_seq{seq}, 1000 + seq, 0,
           R"({"type":"test.event","data":{"seq":)" + std::to_string(seq) + "}}"};
 }
 
@@ -49,18 +50,18 @@ protected:
     config.retry_schedule = {1ms, 2ms};
     config.http_timeout = 1234ms;
     config.poison = config::poison_policy::block;
-    hook.id = hook_id;
-    hook.partition = partition;
+    hook.id = hook_7;
+    hook.partition = partition_3;
     hook.url = "https://subscriber.test/hooks/7";
     hook.secrets = {secret};
-    hook.state = "active";
+    hook.state = hook_state::active;
     flusher_box = std::make_shared<inbox>();
     parent_box = std::make_shared<inbox>();
   }
 
   void add_events(std::int64_t first, std::int64_t last) {
     for (auto seq = first; seq <= last; ++seq)
-      db->events[hook_id].push_back(event(seq));
+      db->events[hook_7].push_back(event(seq));
   }
 
   std::shared_ptr<node_context> make_context() {
@@ -74,25 +75,17 @@ protected:
   void start() {
     ctx = make_context();
     flusher = spawn_recorder(flusher_box);
-    delivery_args args{ctx, hook, epoch, fence, flusher};
-    auto child = std::make_shared<delivery_actor>();
-    parent = sys.spawn(
-        [](caf::event_based_actor* self, std::shared_ptr<inbox> box,
-           std::shared_ptr<delivery_actor> child, delivery_args args) -> caf::behavior {
-          self->set_down_handler([box](caf::down_msg& dm) { box->downs.push_back(dm); });
-          *child = spawn_delivery_actor(self, std::move(args));
-          return {[](int) {
-          }};
-        },
-        parent_box, child, std::move(args));
-    kill_at_teardown(parent);
-    run();
-    ASSERT_TRUE(*child) << "parent did not spawn the delivery actor";
-    deliverer = *child;
-    kill_at_teardown(deliverer);
+    delivery_args args{ctx, hook, epoch_11, fence, flusher};
+    deliverer = spawn_supervised<delivery_actor>(parent_box, [args](caf::local_actor* parent) {
+      return spawn_delivery_actor(parent, args);
+    });
+    ASSERT_TRUE(deliverer);
   }
 
   bool stopped() const { return !parent_box->downs.empty(); }
+
+  // The class and message of the error the actor exited with.
+  error exit_error() const { return failure_of(parent_box->downs.front().reason); }
 
   const net::http_request& last_request() const { return http->requests.back(); }
 
@@ -101,7 +94,7 @@ protected:
   std::vector<std::int64_t> advanced_seqs() const {
     std::vector<std::int64_t> out;
     for (const auto& u : flusher_box->advances)
-      out.push_back(u.seq);
+      out.push_back(raw(u.seq));
     return out;
   }
 
@@ -123,19 +116,18 @@ protected:
   std::shared_ptr<inbox> flusher_box;
   std::shared_ptr<inbox> parent_box;
   recorder flusher;
-  caf::actor parent;
   delivery_actor deliverer;
 };
 
 // -- (a) order, one at a time, headers --------------------------------------------------
 
 TEST_F(delivery_actor_test, fetches_from_the_durable_cursor) {
-  hook.delivered_seq = 2;
+  hook.delivered_seq = stream_seq{2};
   add_events(1, 4);
   start();
   ASSERT_FALSE(db->fetches.empty());
-  EXPECT_EQ(db->fetches.front().hook_id, hook_id);
-  EXPECT_EQ(db->fetches.front().after_seq, 2);
+  EXPECT_EQ(db->fetches.front().hook, hook_7);
+  EXPECT_EQ(db->fetches.front().after, stream_seq{2});
   EXPECT_EQ(db->fetches.front().limit, 256);
   ASSERT_EQ(http->requests.size(), 1u);
   EXPECT_EQ(last("courier-seq"), "3");
@@ -241,7 +233,7 @@ TEST_F(delivery_actor_test, pages_through_the_stream_in_small_batches) {
   EXPECT_EQ(advanced_seqs(), (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7}));
   // Every fetch continued where the previous one ended.
   for (std::size_t i = 1; i < db->fetches.size(); ++i)
-    EXPECT_GE(db->fetches[i].after_seq, db->fetches[i - 1].after_seq);
+    EXPECT_GE(db->fetches[i].after, db->fetches[i - 1].after);
   EXPECT_EQ(http->max_outstanding, 1u);
 }
 
@@ -253,7 +245,7 @@ TEST_F(delivery_actor_test, a_wake_up_fetches_new_events) {
   add_events(2, 3);
   caf::anon_send(deliverer, wake_atom::value);
   run();
-  EXPECT_EQ(db->fetches.back().after_seq, 1);
+  EXPECT_EQ(db->fetches.back().after, stream_seq{1});
   ASSERT_EQ(http->requests.size(), 2u);
   EXPECT_EQ(last("courier-seq"), "2");
   answer(200);
@@ -295,10 +287,10 @@ TEST_F(delivery_actor_test, success_reports_advance_to_the_flusher) {
   answer(200);
   ASSERT_EQ(flusher_box->advances.size(), 1u);
   const auto& u = flusher_box->advances.front();
-  EXPECT_EQ(u.hook_id, hook_id);
-  EXPECT_EQ(u.partition, partition);
-  EXPECT_EQ(u.epoch, epoch);
-  EXPECT_EQ(u.seq, 1);
+  EXPECT_EQ(u.hook, hook_7);
+  EXPECT_EQ(u.partition, partition_3);
+  EXPECT_EQ(u.epoch, epoch_11);
+  EXPECT_EQ(u.seq, stream_seq{1});
   answer(201);
   answer(299);
   EXPECT_EQ(advanced_seqs(), (std::vector<std::int64_t>{1, 2, 3}));
@@ -409,10 +401,10 @@ TEST_F(delivery_actor_test, failures_are_recorded_on_power_of_two_attempts) {
   EXPECT_EQ(attempts, (std::vector<int>{1, 2, 4, 8}));
   ASSERT_FALSE(db->failures.empty());
   const auto& first = db->failures.front();
-  EXPECT_EQ(first.at.hook_id, hook_id);
-  EXPECT_EQ(first.at.partition, partition);
-  EXPECT_EQ(first.at.epoch, epoch);
-  EXPECT_EQ(first.at.seq, 1);
+  EXPECT_EQ(first.at.hook, hook_7);
+  EXPECT_EQ(first.at.partition, partition_3);
+  EXPECT_EQ(first.at.epoch, epoch_11);
+  EXPECT_EQ(first.at.seq, stream_seq{1});
   EXPECT_EQ(first.error, "HTTP 500: boom");
 }
 
@@ -437,7 +429,7 @@ TEST_F(delivery_actor_test, gone_disables_the_hook_then_stops) {
   start();
   answer(410);
   ASSERT_EQ(db->disabled.size(), 1u);
-  EXPECT_EQ(db->disabled.front().first, hook_id);
+  EXPECT_EQ(db->disabled.front().first, hook_7);
   // Not before the hook is durably disabled.
   EXPECT_FALSE(stopped());
   EXPECT_EQ(http->requests.size(), 1u);
@@ -450,6 +442,20 @@ TEST_F(delivery_actor_test, gone_disables_the_hook_then_stops) {
   EXPECT_TRUE(flusher_box->advances.empty());
   while (fire_timer()) {
   }
+  EXPECT_EQ(http->requests.size(), 1u);
+}
+
+TEST_F(delivery_actor_test, gone_with_a_failed_disable_exits_with_that_error) {
+  db->disable_result = error{errc::retryable, "connection lost"};
+  add_events(1, 3);
+  start();
+  answer(410);
+  ASSERT_EQ(db->disabled.size(), 1u);
+  ASSERT_TRUE(stopped());
+  // Not a normal exit: the partition actor must not restart us before its backoff.
+  EXPECT_EQ(exit_error().code, errc::retryable);
+  EXPECT_NE(exit_error().message.find("connection lost"), std::string::npos)
+      << exit_error().message;
   EXPECT_EQ(http->requests.size(), 1u);
 }
 
@@ -486,10 +492,10 @@ TEST_F(delivery_actor_test, dead_letter_parks_after_max_attempts_and_moves_on) {
   run();
   ASSERT_EQ(db->parked.size(), 1u);
   const auto& req = db->parked.front();
-  EXPECT_EQ(req.at.hook_id, hook_id);
-  EXPECT_EQ(req.at.partition, partition);
-  EXPECT_EQ(req.at.epoch, epoch);
-  EXPECT_EQ(req.at.seq, 1);
+  EXPECT_EQ(req.at.hook, hook_7);
+  EXPECT_EQ(req.at.partition, partition_3);
+  EXPECT_EQ(req.at.epoch, epoch_11);
+  EXPECT_EQ(req.at.seq, stream_seq{1});
   EXPECT_EQ(req.attempts, 3);
   EXPECT_EQ(req.error, "HTTP 503: down for maintenance");
   // Nothing goes out until the park is durable, not even on a timer.
@@ -521,31 +527,31 @@ TEST_F(delivery_actor_test, dead_letter_counts_attempts_made_before_a_restart) {
   EXPECT_EQ(last("courier-seq"), "2");
 }
 
-TEST_F(delivery_actor_test, fenced_park_stops_the_actor_quietly) {
+TEST_F(delivery_actor_test, fenced_park_exits_as_fenced) {
   config.poison = config::poison_policy::dead_letter;
   config.max_attempts = 1;
-  db->park_result = outcome<bool>::success(false);
+  db->park_result = error{errc::fenced, "partition moved on"};
   add_events(1, 2);
   start();
   answer(500);
   ASSERT_EQ(db->parked.size(), 1u);
   ASSERT_TRUE(stopped());
-  EXPECT_FALSE(parent_box->downs.front().reason);
+  // The partition actor reads the class and drops the partition.
+  EXPECT_EQ(exit_error().code, errc::fenced) << exit_error().message;
   EXPECT_EQ(http->requests.size(), 1u);
 }
 
-TEST_F(delivery_actor_test, failed_park_exits_with_an_error) {
+TEST_F(delivery_actor_test, failed_park_exits_with_its_error) {
   config.poison = config::poison_policy::dead_letter;
   config.max_attempts = 1;
-  db->park_result = outcome<bool>::failure({store_errc::retryable, "connection lost"});
+  db->park_result = error{errc::retryable, "connection lost"};
   add_events(1, 2);
   start();
   answer(500);
   ASSERT_TRUE(stopped());
-  const auto& reason = parent_box->downs.front().reason;
-  EXPECT_TRUE(reason);
-  EXPECT_NE(caf::to_string(reason).find("connection lost"), std::string::npos)
-      << caf::to_string(reason);
+  EXPECT_EQ(exit_error().code, errc::retryable);
+  EXPECT_NE(exit_error().message.find("connection lost"), std::string::npos)
+      << exit_error().message;
   EXPECT_EQ(http->requests.size(), 1u);
 }
 
@@ -625,16 +631,14 @@ TEST_F(delivery_actor_test, may_send_follows_the_fence) {
 
 // -- (g) store failures ------------------------------------------------------------------
 
-TEST_F(delivery_actor_test, fetch_error_exits_with_an_error) {
-  db->fetch_error = store_error{store_errc::retryable, "connection refused"};
+TEST_F(delivery_actor_test, fetch_error_exits_with_its_class) {
+  db->fetch_error = error{errc::retryable, "connection refused"};
   add_events(1, 1);
   start();
   ASSERT_TRUE(stopped());
-  const auto& reason = parent_box->downs.front().reason;
-  EXPECT_TRUE(reason);
-  EXPECT_EQ(reason, caf::sec::runtime_error);
-  EXPECT_NE(caf::to_string(reason).find("connection refused"), std::string::npos)
-      << caf::to_string(reason);
+  EXPECT_EQ(exit_error().code, errc::retryable);
+  EXPECT_NE(exit_error().message.find("connection refused"), std::string::npos)
+      << exit_error().message;
   EXPECT_TRUE(http->requests.empty());
 }
 
@@ -643,19 +647,19 @@ TEST_F(delivery_actor_test, a_later_fetch_error_also_exits) {
   start();
   answer(200);
   ASSERT_FALSE(stopped());
-  db->fetch_error = store_error{store_errc::permanent, "relation does not exist"};
+  db->fetch_error = error{errc::permanent, "relation does not exist"};
   caf::anon_send(deliverer, wake_atom::value); // the next fetch fails
   run();
   ASSERT_TRUE(stopped());
-  EXPECT_TRUE(parent_box->downs.front().reason);
+  EXPECT_EQ(exit_error().code, errc::permanent);
 }
 
-TEST_F(delivery_actor_test, hook_without_a_usable_secret_fails) {
+TEST_F(delivery_actor_test, hook_without_a_usable_secret_fails_as_permanent) {
   hook.secrets = {"whsec_!!!not-base64!!!"};
   add_events(1, 1);
   start();
   ASSERT_TRUE(stopped());
-  EXPECT_TRUE(parent_box->downs.front().reason);
+  EXPECT_EQ(exit_error().code, errc::permanent) << exit_error().message;
   EXPECT_TRUE(http->requests.empty());
 }
 

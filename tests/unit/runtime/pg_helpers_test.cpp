@@ -1,6 +1,7 @@
 // Postgres helpers that need no server: conninfo options, array literals and parsing,
-// and the classification of libpqxx exceptions into store errors.
+// and the classification of libpqxx exceptions into courier errors.
 #include "runtime/pg_array.hpp"
+#include "runtime/pg_errors.hpp"
 #include "runtime/pg_pool.hpp"
 
 #include <gtest/gtest.h>
@@ -8,7 +9,9 @@
 #include <pqxx/except>
 
 #include <cstdint>
+#include <future>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 namespace courier {
@@ -147,21 +150,21 @@ TEST(parse_text_array, null_elements_are_skipped) {
 
 // -- classify_current_exception ------------------------------------------------------
 
-template <class E> store_error classify(E e) {
+template <class E> error classify(E e) {
   try {
     throw e;
   } catch (...) {
-    return pg_pool::classify_current_exception();
+    return classify_current_exception();
   }
 }
 
-store_error classify_sqlstate(const char* state) {
+error classify_sqlstate(const char* state) {
   return classify(pqxx::sql_error{"boom", "SELECT 1", state});
 }
 
 TEST(classify_current_exception, broken_connection_is_retryable) {
   auto e = classify(pqxx::broken_connection{"server closed the connection"});
-  EXPECT_EQ(e.code, store_errc::retryable);
+  EXPECT_EQ(e.code, errc::retryable);
   EXPECT_NE(e.message.find("server closed the connection"), std::string::npos) << e.message;
 }
 
@@ -173,7 +176,7 @@ TEST(classify_current_exception, transient_sqlstates_are_retryable) {
                             "57P01",  // admin_shutdown
                             "57014",  // query_canceled
                             "53300"}) // too_many_connections
-    EXPECT_EQ(classify_sqlstate(state).code, store_errc::retryable) << state;
+    EXPECT_EQ(classify_sqlstate(state).code, errc::retryable) << state;
 }
 
 TEST(classify_current_exception, other_sqlstates_are_permanent) {
@@ -182,7 +185,7 @@ TEST(classify_current_exception, other_sqlstates_are_permanent) {
                             "42601",  // syntax_error
                             "22P02",  // invalid_text_representation
                             "P0001"}) // raise_exception
-    EXPECT_EQ(classify_sqlstate(state).code, store_errc::permanent) << state;
+    EXPECT_EQ(classify_sqlstate(state).code, errc::permanent) << state;
 }
 
 TEST(classify_current_exception, sql_error_message_names_the_sqlstate) {
@@ -192,17 +195,16 @@ TEST(classify_current_exception, sql_error_message_names_the_sqlstate) {
 }
 
 TEST(classify_current_exception, sql_error_without_sqlstate_is_permanent) {
-  EXPECT_EQ(classify(pqxx::sql_error{"no state"}).code, store_errc::permanent);
+  EXPECT_EQ(classify(pqxx::sql_error{"no state"}).code, errc::permanent);
 }
 
 TEST(classify_current_exception, sql_error_subclasses_are_classified_by_sqlstate) {
   // What libpqxx 6 throws for these states (pqxx::result::ThrowSQLError).
-  EXPECT_EQ(classify(pqxx::unique_violation{"dup", "INSERT", "23505"}).code, store_errc::permanent);
-  EXPECT_EQ(classify(pqxx::undefined_table{"missing", "SELECT", "42P01"}).code,
-            store_errc::permanent);
+  EXPECT_EQ(classify(pqxx::unique_violation{"dup", "INSERT", "23505"}).code, errc::permanent);
+  EXPECT_EQ(classify(pqxx::undefined_table{"missing", "SELECT", "42P01"}).code, errc::permanent);
   EXPECT_EQ(classify(pqxx::insufficient_resources{"full", "INSERT", "53100"}).code,
-            store_errc::retryable);
-  EXPECT_EQ(classify(pqxx::too_many_connections{"too many"}).code, store_errc::retryable);
+            errc::retryable);
+  EXPECT_EQ(classify(pqxx::too_many_connections{"too many"}).code, errc::retryable);
 }
 
 TEST(classify_current_exception, transaction_rollbacks_as_libpqxx_throws_them_are_retryable) {
@@ -213,39 +215,81 @@ TEST(classify_current_exception, transaction_rollbacks_as_libpqxx_throws_them_ar
   auto serialization = classify(pqxx::serialization_failure{"could not serialize access"});
   auto deadlock = classify(pqxx::deadlock_detected{"deadlock detected"});
   auto rollback = classify(pqxx::transaction_rollback{"rolled back"});
-  EXPECT_EQ(serialization.code, store_errc::retryable);
-  EXPECT_EQ(deadlock.code, store_errc::retryable);
-  EXPECT_EQ(rollback.code, store_errc::retryable);
+  EXPECT_EQ(serialization.code, errc::retryable);
+  EXPECT_EQ(deadlock.code, errc::retryable);
+  EXPECT_EQ(rollback.code, errc::retryable);
 }
 
 TEST(classify_current_exception, in_doubt_is_retryable) {
-  EXPECT_EQ(classify(pqxx::in_doubt_error{"commit in doubt"}).code, store_errc::retryable);
+  EXPECT_EQ(classify(pqxx::in_doubt_error{"commit in doubt"}).code, errc::retryable);
 }
 
 TEST(classify_current_exception, std_exceptions_are_permanent) {
   auto e = classify(std::runtime_error{"bad row"});
-  EXPECT_EQ(e.code, store_errc::permanent);
+  EXPECT_EQ(e.code, errc::permanent);
   EXPECT_EQ(e.message, "bad row");
-  EXPECT_EQ(classify(pqxx::conversion_error{"not a number"}).code, store_errc::permanent);
-  EXPECT_EQ(classify(pqxx::usage_error{"misuse"}).code, store_errc::permanent);
+  EXPECT_EQ(classify(pqxx::conversion_error{"not a number"}).code, errc::permanent);
+  EXPECT_EQ(classify(pqxx::usage_error{"misuse"}).code, errc::permanent);
 }
 
 TEST(classify_current_exception, non_standard_exceptions_are_permanent) {
   auto e = classify(42);
-  EXPECT_EQ(e.code, store_errc::permanent);
+  EXPECT_EQ(e.code, errc::permanent);
   EXPECT_EQ(e.message, "unknown exception");
 }
 
-TEST(pg_pool_guarded, returns_the_value_or_the_classified_error) {
-  auto ok = pg_pool::guarded([] { return 7; });
+TEST(guarded, returns_the_value_or_the_classified_error) {
+  auto ok = guarded([] { return 7; });
   ASSERT_TRUE(ok.ok());
-  EXPECT_EQ(ok.value, 7);
-  auto failed = pg_pool::guarded([]() -> int { throw pqxx::broken_connection{"gone"}; });
+  EXPECT_EQ(ok.value(), 7);
+  auto failed = guarded([]() -> int { throw pqxx::broken_connection{"gone"}; });
   ASSERT_FALSE(failed.ok());
-  EXPECT_EQ(failed.error->code, store_errc::retryable);
-  auto permanent = pg_pool::guarded([]() -> bool { throw pqxx::sql_error{"x", "q", "42P01"}; });
+  EXPECT_EQ(failed.error().code, errc::retryable);
+  auto permanent = guarded([]() -> bool { throw pqxx::sql_error{"x", "q", "42P01"}; });
   ASSERT_FALSE(permanent.ok());
-  EXPECT_EQ(permanent.error->code, store_errc::permanent);
+  EXPECT_EQ(permanent.error().code, errc::permanent);
+}
+
+TEST(guarded, passes_a_result_through_unchanged) {
+  // A fence rejection is a value the adapter returns, not an exception.
+  auto fenced = guarded([]() -> result<int> { return error{errc::fenced, "epoch moved on"}; });
+  ASSERT_FALSE(fenced.ok());
+  EXPECT_EQ(fenced.error().code, errc::fenced);
+  EXPECT_EQ(fenced.error().message, "epoch moved on");
+  auto value = guarded([]() -> result<int> { return 3; });
+  ASSERT_TRUE(value.ok());
+  EXPECT_EQ(value.value(), 3);
+}
+
+TEST(guarded, work_without_a_value_succeeds_or_fails_classified) {
+  bool ran = false;
+  auto ok = guarded([&] { ran = true; });
+  EXPECT_TRUE(ok.ok());
+  EXPECT_TRUE(ran);
+  auto failed = guarded([] { throw pqxx::sql_error{"canceled", "q", "57014"}; });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, errc::retryable);
+}
+
+TEST(pg_pool, a_job_after_stop_fails_as_retryable) {
+  pg_pool pool{"postgresql://unused.invalid/none", 0, "test"};
+  pool.stop();
+  std::optional<result<int>> answer;
+  pool.run<int>([](pqxx::connection&) { return 1; }, [&](result<int> r) { answer = r; });
+  ASSERT_TRUE(answer.has_value());
+  ASSERT_FALSE(answer->ok());
+  EXPECT_EQ(answer->error().code, errc::retryable);
+}
+
+TEST(pg_pool, a_connection_that_cannot_open_fails_the_job_as_retryable) {
+  // Port 1 on loopback: refused at once, which libpqxx reports as broken_connection.
+  pg_pool pool{"host=127.0.0.1 port=1 connect_timeout=2", 1, "test"};
+  std::promise<result<int>> answer;
+  pool.run<int>([](pqxx::connection&) { return 1; },
+                [&](result<int> r) { answer.set_value(std::move(r)); });
+  auto r = answer.get_future().get();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, errc::retryable) << r.error().message;
 }
 
 } // namespace

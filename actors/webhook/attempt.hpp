@@ -1,0 +1,63 @@
+#pragma once
+// What one webhook attempt is, on the wire and in meaning: the signed POST of an event
+// (Standard Webhooks headers, courier-seq/-attempt) and what the subscriber's answer
+// means (delivered, gone, retry after a given delay, retry on the schedule, or not sent
+// at all), with a one-line description for logs and courier.hook_status. Pure: no CAF,
+// no Beast; time comes in as arguments. Used by the delivery actor, which keeps only
+// the ordering and the state machine around it.
+#include "actors/domain/error.hpp"
+#include "actors/domain/types.hpp"
+#include "net/http_sender.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace courier::webhook {
+
+// The Standard Webhooks message id of an event sent to a hook: the same on every
+// attempt, different for every (event, hook).
+std::string message_id(std::int64_t event_id, hook_id hook);
+
+// What every attempt of this node carries besides the event (per-hook options will
+// refine these).
+struct attempt_settings {
+  std::string user_agent;                   // courier/<version>
+  std::chrono::milliseconds timeout{15000}; // the whole attempt
+};
+
+// The POST of `ev` to the hook's URL as attempt number `attempt` (1 on the first try),
+// signed at `unix_seconds` with each of the hook's secrets that decodes. Fails as
+// permanent when none does: bad data, which no retry can mend. `may_send` is left to
+// the caller (it is the caller's lease fence).
+result<net::http_request> build_request(const hook_spec& hook, const outbox_event& ev, int attempt,
+                                        std::int64_t unix_seconds,
+                                        const attempt_settings& settings);
+
+enum class verdict {
+  delivered,   // 2xx: the event is acknowledged; the cursor moves past it
+  gone,        // 410 Gone: the subscriber asked us to stop; the hook is disabled
+  retry_after, // any other answer carrying a valid Retry-After: retry when it says
+  retryable,   // any other answer, a timeout, a connection/TLS/DNS failure: retry on
+               // the schedule (the contract retries every failure)
+  not_sent,    // the lease fence or a shutdown kept it from going out: not an attempt
+};
+
+const char* to_string(verdict v);
+
+struct answer {
+  verdict kind = verdict::retryable;
+  std::optional<std::chrono::milliseconds> retry_after; // set for verdict::retry_after
+  std::string description; // "HTTP 503: <excerpt>", "timeout: ...": one line, valid UTF-8
+};
+
+// What the result of an attempt means; `now` dates an HTTP-date Retry-After.
+answer classify(const net::http_result& r, std::chrono::system_clock::time_point now);
+
+// At most `limit` bytes of a response body for a one-line description: control
+// characters become spaces, bytes that are not UTF-8 become '?', and no character is
+// cut in half (Postgres rejects invalid UTF-8 in last_error and dead letters).
+std::string excerpt(std::string_view body, std::size_t limit);
+
+} // namespace courier::webhook
