@@ -17,9 +17,9 @@ void api_service::background(std::function<void(pqxx::work&)> job,
           return true;
         });
       },
-      [failed = std::move(failed)](outcome<bool> r) {
+      [failed = std::move(failed)](result<bool> r) {
         if (!r.ok())
-          failed(r.error->message);
+          failed(r.error().message);
       });
 }
 

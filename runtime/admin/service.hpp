@@ -58,11 +58,11 @@ public:
             then(std::move(value));
           });
         },
-        [respond](outcome<std::optional<net::admin_response>> r) {
+        [respond](result<std::optional<net::admin_response>> r) {
           if (!r.ok())
-            respond(to_response({503, "database unavailable: " + r.error->message, {}}));
-          else if (r.value)
-            respond(std::move(*r.value));
+            respond(to_response({503, "database unavailable: " + r.error().message, {}}));
+          else if (r.value())
+            respond(std::move(*r.value()));
         });
   }
 
