@@ -1,4 +1,5 @@
 #include "net/admin_server.hpp"
+#include "net/admin_request_reader.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -19,34 +20,29 @@ namespace {
 class admin_session : public std::enable_shared_from_this<admin_session> {
 public:
   admin_session(tcp::socket socket, const admin_handler& handler)
-      : stream_(std::move(socket)), handler_(handler) {
-    parser_.header_limit(8 * 1024);
-    parser_.body_limit(64 * 1024);
-  }
+      : stream_(std::move(socket)), handler_(handler) {}
 
   void run() {
     stream_.expires_after(std::chrono::seconds{5});
     http::async_read(
-        stream_, buffer_, parser_,
+        stream_, buffer_, reader_.parser(),
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
 private:
   void on_read(beast::error_code ec) {
+    auto got = reader_.finish(ec);
+    if (std::holds_alternative<std::monostate>(got))
+      return;
     admin_response out;
-    if (ec) {
-      if (ec == http::error::end_of_stream || ec == beast::error::timeout)
-        return;
-      out = {400, "text/plain; charset=utf-8", "malformed request: " + ec.message() + "\n"};
-    } else {
-      const auto& req = parser_.get();
-      admin_request in{std::string{req.method_string()}, std::string{req.target()},
-                       std::string{req[http::field::authorization]}, req.body()};
+    if (auto* in = std::get_if<admin_request>(&got)) {
       try {
-        out = handler_(in);
+        out = handler_(*in);
       } catch (const std::exception& e) {
         out = {500, "text/plain; charset=utf-8", std::string{"internal error: "} + e.what() + "\n"};
       }
+    } else {
+      out = std::get<admin_response>(std::move(got));
     }
     response_.result(static_cast<unsigned>(out.status));
     response_.version(11);
@@ -64,7 +60,7 @@ private:
   beast::tcp_stream stream_;
   const admin_handler& handler_;
   beast::flat_buffer buffer_;
-  http::request_parser<http::string_body> parser_;
+  admin_request_reader reader_;
   http::response<http::string_body> response_;
 };
 
