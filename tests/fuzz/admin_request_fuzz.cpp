@@ -8,15 +8,14 @@
 
 #include "net/admin_request_reader.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
-#include "tests/fuzz/scripted_stream.hpp"
+#include "tests/support/scripted_stream.hpp"
 
 using namespace courier;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1)
     return 0;
-  fuzz::scripted_stream stream(fuzz::as_text(data + 1, size - 1), data[0],
-                               boost::asio::error::eof);
+  test::scripted_stream stream(fuzz::as_text(data + 1, size - 1), data[0], boost::asio::error::eof);
   boost::beast::flat_buffer buffer;
   net::admin_request_reader reader;
   boost::system::error_code ec;

@@ -11,7 +11,7 @@
 
 #include "net/response_reader.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
-#include "tests/fuzz/scripted_stream.hpp"
+#include "tests/support/scripted_stream.hpp"
 
 using namespace courier;
 
@@ -20,11 +20,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   constexpr std::array<std::uint64_t, 4> body_limits{65536, 0, 16, 512};
   const std::size_t chunk = data[0];
-  const auto end = (data[1] & 1) != 0 ? boost::system::error_code(boost::asio::ssl::error::stream_truncated)
-                                      : boost::system::error_code(boost::asio::error::eof);
+  const auto end = (data[1] & 1) != 0
+                       ? boost::system::error_code(boost::asio::ssl::error::stream_truncated)
+                       : boost::system::error_code(boost::asio::error::eof);
   const std::uint64_t max_body = body_limits[(data[1] >> 1) & 3];
 
-  fuzz::scripted_stream stream(fuzz::as_text(data + 2, size - 2), chunk, end);
+  test::scripted_stream stream(fuzz::as_text(data + 2, size - 2), chunk, end);
   boost::beast::flat_buffer buffer; // http_connection's read-ahead buffer
   net::response_reader reader(max_body);
   // Each pass is one response; the reader itself stops after a bounded number of 1xx.

@@ -1,6 +1,6 @@
 #pragma once
-// A Beast SyncReadStream that plays back fixed bytes, so fuzz targets run Beast's own read
-// loop over the production parsers. Used by one fuzz input on the fuzzer's thread.
+// A Beast SyncReadStream that plays back fixed bytes, so tests and fuzz targets run Beast's own
+// read loop over the production parsers without a socket. Used by one test or fuzz input.
 #include <algorithm>
 #include <boost/asio/buffer.hpp>
 #include <boost/system/error_code.hpp>
@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace courier::fuzz {
+namespace courier::test {
 
 class scripted_stream {
 public:
@@ -46,4 +46,4 @@ private:
   boost::system::error_code end_;
 };
 
-} // namespace courier::fuzz
+} // namespace courier::test
