@@ -3,6 +3,7 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
+#include <limits>
 
 namespace courier::net {
 
@@ -26,8 +27,10 @@ response_verdict complete(bool reusable) {
 
 response_reader::parser_type& response_reader::next() {
   parser_.emplace();
-  // excerpt_body enforces max_response_body itself, after keeping the excerpt.
-  parser_->body_limit(boost::none);
+  // excerpt_body enforces max_response_body itself, after keeping the excerpt. Not
+  // body_limit(boost::none): Beast 1.74 then fails every Content-Length body whose bytes
+  // arrive after the header with body_limit (fixed in Boost 1.75).
+  parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
   auto& body = parser_->get().body();
   body.limit = max_body_;
   body.excerpt_limit = body_excerpt_limit;

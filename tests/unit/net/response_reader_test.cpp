@@ -50,6 +50,20 @@ TEST(response_reader, reads_a_chunked_response_arriving_byte_by_byte) {
   EXPECT_EQ(out.result.body_excerpt, "busy");
 }
 
+// Found by tests/fuzz/http_response_fuzz: with Beast 1.74's body_limit(none) such a body
+// failed with body_limit, so the excerpt was lost and the connection never reused.
+TEST(response_reader, a_body_arriving_after_the_header_keeps_its_excerpt_and_the_connection) {
+  for (std::size_t chunk : {0, 1, 3}) {
+    auto out = read_response("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 11\r\n\r\n"
+                             "out of disk",
+                             chunk);
+    ASSERT_EQ(out.verdict.step, response_step::complete) << "chunk " << chunk;
+    EXPECT_TRUE(out.verdict.reusable) << "chunk " << chunk;
+    EXPECT_EQ(out.result.status, 500);
+    EXPECT_EQ(out.result.body_excerpt, "out of disk") << "chunk " << chunk;
+  }
+}
+
 TEST(response_reader, skips_up_to_eight_interim_responses) {
   std::string interim;
   for (int i = 0; i < 8; ++i)
