@@ -93,13 +93,14 @@ part_normal() {
   run_all check_format unit_tests non_unit_tests
 }
 
-# ASan+UBSan (GCC). Undefined behaviour halts with a stack trace; deploy/ubsan.supp and
-# deploy/lsan.supp explain the only reports allowed through, which are not Courier's.
+# ASan+UBSan (GCC). Undefined behaviour halts with a stack trace; deploy/ubsan.supp explains
+# the one report let through (CAF's, not ours; matching it needs a symbolizer: llvm-symbolizer
+# or binutils' addr2line). Leak detection stays on with no suppressions: courierd, the tests
+# and the Postgres client code exit without leaks (a leak turns exit 0 into 23).
 part_asan() {
   build="build-asan"
   COURIER_BUILD_DIR=$build deploy/build.sh -DCOURIER_SANITIZE=address || return
-  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
-  export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/deploy/lsan.supp:print_suppressions=0}
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:suppressions=$root/deploy/ubsan.supp}
   run_all unit_tests pg_tests
 }
