@@ -9,6 +9,11 @@ packages=(
   libspdlog-dev libfmt-dev nlohmann-json3-dev prometheus-cpp-dev libgtest-dev
   postgresql postgresql-contrib
   openssl procps iproute2 util-linux clang-format
+  # Fuzzing (deploy/test.sh --fuzz): clang and its compiler-rt, which holds the libFuzzer,
+  # ASan and UBSan runtimes that -fsanitize=fuzzer,address,undefined links (only recommended
+  # by clang, so named here; libfuzzer-14-dev's separate libFuzzer.a is not used). llvm
+  # brings llvm-symbolizer, which turns sanitizer reports into file:line for both compilers.
+  clang libclang-rt-14-dev llvm
 )
 
 # --- deploy/observe tests (tests/deploy) -------------------------------------------------

@@ -4,7 +4,6 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -20,9 +19,6 @@ using boost::asio::ip::tcp;
 using boost::system::error_code;
 
 namespace {
-
-constexpr std::size_t body_excerpt_limit = 512;
-constexpr int max_interim_responses = 8;
 
 std::string host_header(const url& u) {
   std::string out = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
@@ -62,7 +58,7 @@ bool is_framing_header(const std::string& name) {
 http_exchange::http_exchange(exchange_env& env, std::uint64_t id, http_request req, done_fn done)
     : env_(env), id_(id), req_(std::move(req)), done_(std::move(done)),
       strand_(boost::asio::make_strand(env.ioc)), deadline_(strand_),
-      started_(std::chrono::steady_clock::now()) {}
+      started_(std::chrono::steady_clock::now()), response_(env.opts.max_response_body) {}
 
 void http_exchange::start() {
   boost::asio::post(strand_, [self = shared_from_this()] { self->begin(); });
@@ -229,16 +225,11 @@ void http_exchange::on_written(const error_code& ec) {
 }
 
 void http_exchange::read_response() {
-  parser_.emplace();
-  // excerpt_body enforces max_response_body itself, after keeping the excerpt.
-  parser_->body_limit(boost::none);
-  auto& body = parser_->get().body();
-  body.limit = env_.opts.max_response_body;
-  body.excerpt_limit = body_excerpt_limit;
+  auto& parser = response_.next();
   auto conn = conn_;
   conn->with_stream([&](auto& stream) {
     http::async_read(
-        stream, conn->buffer(), *parser_,
+        stream, conn->buffer(), parser,
         bind_executor(strand_, [self = shared_from_this(),
                                 conn](const error_code& ec, std::size_t) { self->on_read(ec); }));
   });
@@ -247,34 +238,17 @@ void http_exchange::read_response() {
 void http_exchange::on_read(error_code ec) {
   if (finished_)
     return;
-  if (ec == http::error::body_limit && parser_->is_header_done())
-    return succeed(false); // the rest of the body is abandoned with the connection
-  if (ec == boost::asio::ssl::error::stream_truncated && parser_->is_header_done()) {
-    // Many servers drop TLS without close_notify; for a body that runs to EOF that
-    // is simply its end, for a framed one put_eof reports the truncation.
-    ec = {};
-    parser_->put_eof(ec);
-    if (!ec)
-      return succeed(false);
-  }
-  if (ec) {
-    bool nothing_received =
-        interim_responses_ == 0 && !parser_->got_some() && conn_->buffer().size() == 0;
-    if (nothing_received && retry_on_fresh_connection(ec))
-      return;
-    if (nothing_received)
-      return fail(http_failure::connect, "connection closed before any response: " + ec.message());
-    return fail(http_failure::protocol, "reading the response failed: " + ec.message());
-  }
-  auto code = parser_->get().result_int();
-  if (code >= 100 && code < 200 && code != 101) {
-    // 100 Continue / 103 Early Hints precede the real response on the same connection.
-    if (++interim_responses_ > max_interim_responses)
-      return fail(http_failure::protocol, "too many interim (1xx) responses");
+  auto verdict = response_.after_read(ec, conn_->buffer().size());
+  switch (verdict.step) {
+  case response_step::next_response:
     return read_response();
+  case response_step::complete:
+    return finish(response_.result(), verdict.reusable);
+  case response_step::failed:
+    if (verdict.nothing_received && retry_on_fresh_connection(ec))
+      return;
+    return fail(verdict.failure, std::move(verdict.error));
   }
-  // After 101 the connection speaks something else; it is never reused.
-  succeed(code != 101 && parser_->keep_alive() && conn_->buffer().size() == 0);
 }
 
 bool http_exchange::retry_on_fresh_connection(const error_code& ec) {
@@ -290,16 +264,6 @@ bool http_exchange::retry_on_fresh_connection(const error_code& ec) {
   conn_.reset();
   resolve();
   return true;
-}
-
-void http_exchange::succeed(bool connection_reusable) {
-  auto& response = parser_->get();
-  http_result result;
-  result.status = static_cast<int>(response.result_int());
-  if (auto it = response.find(http::field::retry_after); it != response.end())
-    result.retry_after = std::string(it->value());
-  result.body_excerpt = std::move(response.body().excerpt);
-  finish(std::move(result), connection_reusable);
 }
 
 void http_exchange::fail(http_failure failure, std::string error) {

@@ -4,22 +4,20 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 
 #include <spdlog/logger.h>
 
 #include "net/connection_pool.hpp"
 #include "net/dns_resolver.hpp"
-#include "net/excerpt_body.hpp"
 #include "net/http_connection.hpp"
 #include "net/http_sender.hpp"
+#include "net/response_reader.hpp"
 #include "net/url.hpp"
 
 namespace courier::net {
@@ -55,8 +53,6 @@ public:
   void cancel(http_failure why, std::string error);
 
 private:
-  using response_parser = boost::beast::http::response_parser<excerpt_body>;
-
   void begin();
   bool build_message(std::string& error);
   void acquire_connection();
@@ -70,7 +66,6 @@ private:
   void on_read(boost::system::error_code ec);
   // After a reused connection failed before any response byte: try a fresh one.
   bool retry_on_fresh_connection(const boost::system::error_code& ec);
-  void succeed(bool truncated);
   void fail(http_failure failure, std::string error);
   void finish(http_result result, bool keep_connection);
 
@@ -85,10 +80,9 @@ private:
   boost::beast::http::request<boost::beast::http::string_body> message_;
   dns_resolver::endpoints endpoints_;
   std::shared_ptr<http_connection> conn_;
-  std::optional<response_parser> parser_;
-  bool reused_ = false;       // conn_ came from the pool
-  bool retried_ = false;      // the one stale-connection retry is spent
-  int interim_responses_ = 0; // 1xx responses skipped so far
+  response_reader response_;
+  bool reused_ = false;  // conn_ came from the pool
+  bool retried_ = false; // the one stale-connection retry is spent
   bool finished_ = false;
 };
 

@@ -36,7 +36,15 @@ parse_retry_after(std::string_view value, std::chrono::system_clock::time_point 
   const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   if (end == nullptr || *end != '\0')
     return std::nullopt;
-  auto when = std::chrono::system_clock::from_time_t(timegm(&tm));
+  const std::time_t date = timegm(&tm);
+  const std::time_t now_seconds = std::chrono::system_clock::to_time_t(now);
+  if (date <= now_seconds)
+    return std::chrono::milliseconds{0};
+  // As for delta-seconds, beyond ~31 years means "as late as allowed"; converting such a
+  // date (years up to 9999 parse) to system_clock's nanoseconds would overflow.
+  if (date - now_seconds > 999'999'999)
+    return std::chrono::hours{24 * 365};
+  auto when = std::chrono::system_clock::from_time_t(date);
   if (when <= now)
     return std::chrono::milliseconds{0};
   return std::chrono::duration_cast<std::chrono::milliseconds>(when - now);
