@@ -73,6 +73,7 @@ net::http_request build_request(delivery_state& st, const outbox_event& ev) {
   req.url = hook.url;
   req.body = ev.body;
   req.timeout = st.args.ctx->cfg.http_timeout;
+  req.flow = std::to_string(hook.id); // the client shares its slots fairly across hooks
   req.headers = {{"content-type", "application/json"},
                  {"webhook-id", std::move(msg_id)},
                  {"webhook-timestamp", std::to_string(ts)},
