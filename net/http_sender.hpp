@@ -59,8 +59,9 @@ struct http_client_options {
   std::size_t max_in_flight = 256;            // requests beyond this wait (net/slot_scheduler.hpp)
   std::size_t max_in_flight_per_origin = 256; // slots one scheme://host:port may hold
   // A request still waiting for a slot after this fails with no_slot. Its signature's
-  // timestamp was taken when it was built; receivers refuse stale ones (5 min is usual).
-  std::chrono::milliseconds max_queue_wait{60000};
+  // timestamp was taken when it was built, and receivers refuse stale ones (Standard
+  // Webhooks suggests 5 min): the wait plus the attempt's timeout must stay below that.
+  std::chrono::milliseconds max_queue_wait{120000};
   bool allow_private_targets = false;    // false: refuse private/loopback/... addresses
   std::string ca_file;                   // extra trusted CAs (PEM) besides the system store
   std::size_t max_response_body = 65536; // bytes read from a response body; rest discarded
