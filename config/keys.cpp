@@ -121,6 +121,13 @@ const std::vector<key_spec>& key_specs() {
        [](const node_config& c) {
          return std::to_string(c.max_in_flight);
        }},
+      {"max_in_flight_per_origin", "an integer from 1 to max_in_flight (unset: half of it)",
+       [](node_config& c, const std::string& t) {
+         c.max_in_flight_per_origin = as_int(parse_integer(t, 1, 100000));
+       },
+       [](const node_config& c) {
+         return std::to_string(c.origin_slots());
+       }},
       {"retry_schedule", "a comma-separated list of positive durations (e.g. 5s,30s,2m)",
        apply_retry_schedule,
        [](const node_config& c) {

@@ -21,6 +21,9 @@ struct node_config {
   bool allow_private_targets = false;
   std::chrono::milliseconds http_timeout{15000};
   int max_in_flight = 256; // per node
+  // Slots the requests to one origin (scheme://host:port) may hold; 0: unset, see
+  // origin_slots().
+  int max_in_flight_per_origin = 0;
   // default 5s,30s,2m,10m,30m,1h,2h,4h,8h,8h
   std::vector<std::chrono::milliseconds> retry_schedule{
       std::chrono::seconds(5),  std::chrono::seconds(30), std::chrono::minutes(2),
@@ -46,6 +49,12 @@ struct node_config {
   int restart_max = 5;
   std::chrono::milliseconds restart_window{60000};
   std::chrono::milliseconds quarantine{60000};
+
+  // max_in_flight_per_origin, by default half of max_in_flight (rounded up): one origin
+  // that stops answering keeps the other half for everyone else.
+  int origin_slots() const {
+    return max_in_flight_per_origin > 0 ? max_in_flight_per_origin : (max_in_flight + 1) / 2;
+  }
 };
 
 // Thrown by load(); what() is one line naming the key, e.g.

@@ -1,5 +1,6 @@
-// Cross-key rules: db is required, a non-loopback admin listener needs a token, and the
-// lease heartbeat must fit twice into the self-expiry window.
+// Cross-key rules: db is required, a non-loopback admin listener needs a token, the
+// lease heartbeat must fit twice into the self-expiry window, and one origin's share of
+// the in-flight slots is no more than all of them.
 #include "config/validate.hpp"
 #include "config/errors.hpp"
 #include "config/listen_address.hpp"
@@ -45,6 +46,14 @@ void validate(const node_config& config, const raw_settings& given) {
                         format_duration(config.lease_self_expiry) + "), got " +
                         given_text(given, "lease_tick_ms", config.lease_tick),
                     origin_of(given, "lease_tick_ms"));
+
+  // Unset, it follows max_in_flight (origin_slots()); only a given value can exceed it.
+  const auto per_origin = given.find("max_in_flight_per_origin");
+  if (per_origin != given.end() && config.max_in_flight_per_origin > config.max_in_flight)
+    throw key_error("max_in_flight_per_origin",
+                    "expected at most max_in_flight (" + std::to_string(config.max_in_flight) +
+                        "), got '" + printable(per_origin->second.text) + "'",
+                    per_origin->second.origin);
 }
 
 } // namespace courier::config

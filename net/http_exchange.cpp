@@ -297,7 +297,7 @@ void http_exchange::finish(http_result result, bool keep_connection) {
       env_.log->debug("http #{}: POST {}{} failed ({}) after {} ms: {}", id_, url_.origin(),
                       url_.target, to_string(result.failure), ms, result.error);
   }
-  env_.release(id_);
+  env_.release(id_, result.failure);
   auto done = std::move(done_);
   done_ = nullptr;
   if (done)

@@ -31,8 +31,9 @@ struct exchange_env {
   dns_resolver& dns;
   const http_client_options& opts;
   std::shared_ptr<spdlog::logger> log;
-  // Frees the admission slot of a finished exchange; called before its `done`.
-  std::function<void(std::uint64_t)> release;
+  // Frees the admission slot of a finished exchange (with how it ended); called before
+  // its `done`.
+  std::function<void(std::uint64_t, http_failure)> release;
 };
 
 // Runs one request: pooled connection or resolve+guard+connect+TLS, then write and

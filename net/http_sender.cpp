@@ -26,6 +26,8 @@ const char* to_string(http_failure f) {
     return "fenced";
   case http_failure::shutdown:
     return "shutdown";
+  case http_failure::no_slot:
+    return "no_slot";
   }
   return "unknown";
 }

@@ -18,10 +18,17 @@ struct http_request {
   std::string url; // absolute http:// or https:// URL
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  std::chrono::milliseconds timeout{15000}; // whole attempt: resolve+connect+tls+write+read
-  // Checked on the I/O thread right before the request bytes are written; when it
-  // returns false the request is not sent and fails with http_failure::fenced.
+  // Whole attempt: resolve+connect+tls+write+read. It starts when the request gets an
+  // in-flight slot; time spent waiting for one is not time spent on the subscriber.
+  std::chrono::milliseconds timeout{15000};
+  // Checked on the I/O thread right before the request bytes are written, and while the
+  // request waits for a slot; when it returns false the request is not sent and fails
+  // with http_failure::fenced. Must be cheap and must not call into the sender.
   std::function<bool()> may_send;
+  // Whose request this is (opaque, e.g. a hook id): flows take turns for the in-flight
+  // slots, requests of one flow start in send() order, and a flow whose last attempt
+  // timed out is confined to a small share of the slots. Empty: the URL's origin.
+  std::string flow;
 };
 
 enum class http_failure {
@@ -35,6 +42,7 @@ enum class http_failure {
   protocol,       // malformed response, reset mid-response
   fenced,         // may_send() said no
   shutdown,       // client stopping
+  no_slot,        // waited max_queue_wait for an in-flight slot; nothing was sent
 };
 
 const char* to_string(http_failure f);
@@ -48,7 +56,12 @@ struct http_result {
 };
 
 struct http_client_options {
-  std::size_t max_in_flight = 256;       // requests beyond this wait in FIFO order
+  std::size_t max_in_flight = 256;            // requests beyond this wait (net/slot_scheduler.hpp)
+  std::size_t max_in_flight_per_origin = 256; // slots one scheme://host:port may hold
+  // A request still waiting for a slot after this fails with no_slot. Its signature's
+  // timestamp was taken when it was built, and receivers refuse stale ones (Standard
+  // Webhooks suggests 5 min): the wait plus the attempt's timeout must stay below that.
+  std::chrono::milliseconds max_queue_wait{120000};
   bool allow_private_targets = false;    // false: refuse private/loopback/... addresses
   std::string ca_file;                   // extra trusted CAs (PEM) besides the system store
   std::size_t max_response_body = 65536; // bytes read from a response body; rest discarded

@@ -63,6 +63,7 @@ result<net::http_request> build_request(const hook_spec& hook, const outbox_even
   req.url = hook.url;
   req.body = ev.body;
   req.timeout = settings.timeout;
+  req.flow = std::to_string(raw(hook.id)); // the client shares its slots fairly across hooks
   req.headers = {{"content-type", "application/json"},
                  {"webhook-id", std::move(id)},
                  {"webhook-timestamp", std::to_string(unix_seconds)},

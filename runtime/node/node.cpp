@@ -25,12 +25,13 @@ std::shared_ptr<node_context> make_context(const config::node_config& cfg,
                                            std::shared_ptr<pg_pool> pool) {
   net::http_client_options http;
   http.max_in_flight = static_cast<std::size_t>(cfg.max_in_flight);
+  http.max_in_flight_per_origin = static_cast<std::size_t>(cfg.origin_slots());
   http.allow_private_targets = cfg.allow_private_targets;
   http.ca_file = cfg.ca_file;
   http.max_response_body = static_cast<std::size_t>(cfg.max_response_body);
   // Every request may come back to the same origin (one big subscriber): keep as many
-  // idle connections as can be in flight, or the surplus reconnects on every event.
-  http.max_idle_per_origin = http.max_in_flight;
+  // idle connections as can be in flight to it, or the surplus reconnects on every event.
+  http.max_idle_per_origin = http.max_in_flight_per_origin;
   http.user_agent = std::string{"courier/"} + COURIER_VERSION;
   auto ctx = std::make_shared<node_context>(
       node_context{cfg, std::make_shared<pg_store>(std::move(pool), cfg.node_id),

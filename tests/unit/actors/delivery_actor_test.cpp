@@ -171,6 +171,7 @@ TEST_F(delivery_actor_test, request_carries_the_standard_webhooks_headers) {
   const auto& req = last_request();
   EXPECT_EQ(req.url, "https://subscriber.test/hooks/7");
   EXPECT_EQ(req.timeout, 1234ms);
+  EXPECT_EQ(req.flow, "7"); // the HTTP client shares its slots fairly across hooks
   EXPECT_EQ(req.body, event(1).body);
   ASSERT_TRUE(static_cast<bool>(req.may_send));
   EXPECT_TRUE(req.may_send());
