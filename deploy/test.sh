@@ -84,8 +84,54 @@ check_format() {
   git ls-files -z '*.cpp' '*.hpp' | xargs -0 clang-format --dry-run --Werror
 }
 unit_tests() { ctest --test-dir "$build" "${ctest_args[@]}" -L unit; }
-pg_tests() { ctest --test-dir "$build" "${ctest_args[@]}" -L pg; }
-non_unit_tests() { ctest --test-dir "$build" "${ctest_args[@]}" -LE unit; }
+pg_tests() { ctest_rerunning_failed_cases -L pg; }
+non_unit_tests() { ctest_rerunning_failed_cases -LE unit; }
+
+# Appends to the digest printed at the very end (CI shows a run's tail, so a failure
+# scrolled far up must be repeated there).
+digest=$(mktemp)
+trap 'rm -f "$digest"' EXIT
+note() { echo "$*" | tee -a "$digest" >&2; }
+
+# "binary<TAB>Suite.case" for every googletest case that failed in the last ctest run.
+failed_cases() {
+  awk '/^Command: /{gsub(/"/, "", $2); bin=$2}
+       /^\[  FAILED  \] [A-Za-z0-9_\/]+\.[A-Za-z0-9_\/]+ \(/{print bin "\t" $4}' \
+    "$build/Testing/Temporary/LastTest.log" | sort -u
+}
+
+# The integration tests (real Postgres, real processes, real timing on 2 shared cores).
+# A case that fails is run once more on its own; the run still passes if it then passes,
+# but the case is named in the digest as FLAKY, so it is never silent. A binary that fails
+# without a failed case (a sanitizer report, a crash, a leak at exit) is not rerun.
+ctest_rerunning_failed_cases() {
+  ctest --test-dir "$build" "${ctest_args[@]}" "$@" && return 0
+  local cases
+  cases=$(failed_cases)
+  if [[ -z $cases ]]; then
+    note "test.sh: $build ctest $*: a test binary failed without a failed test case (crash, sanitizer or leak report); its output above"
+    grep -n -E 'ERROR: (Address|Leak)Sanitizer|runtime error|Segmentation|Aborted|Failed +[0-9.]+ sec' \
+      "$build/Testing/Temporary/LastTest.log" | head -n 20 | tee -a "$digest" >&2
+    return 1
+  fi
+  local status=0 bin name
+  while IFS=$'\t' read -r bin name; do
+    note "test.sh: $name ($bin) failed; its failure:"
+    awk -v run="[ RUN      ] $name" -v end="[  FAILED  ] $name " \
+      '$0 == run {on = 1} on {print} on && index($0, end) == 1 {exit}' \
+      "$build/Testing/Temporary/LastTest.log" | grep -E -A6 'Failure' | head -n 30 |
+      tee -a "$digest" >&2
+    local log="$build/rerun-${name//\//_}.log"
+    if "$bin" --gtest_filter="$name" >"$log" 2>&1; then
+      note "test.sh: FLAKY: $name passed when run again on its own ($log)"
+    else
+      note "test.sh: $name failed again on its own ($log):"
+      tail -n 40 "$log" | tee -a "$digest" >&2
+      status=1
+    fi
+  done <<<"$cases"
+  return "$status"
+}
 
 part_normal() {
   build=${COURIER_BUILD_DIR:-build}
@@ -183,6 +229,10 @@ for part in "${parts[@]}"; do
   if ((rc == 0)); then passed+=("$part"); else failed+=("$part"); fi
 done
 
+if [[ -s $digest ]]; then
+  echo "test.sh: --- digest of failures (details above) ---"
+  cat "$digest"
+fi
 echo "test.sh: parts and wall times: ${timings[*]}"
 if ((${#failed[@]} > 0)); then
   echo "test.sh: FAILED parts: ${failed[*]}"
