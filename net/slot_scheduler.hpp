@@ -64,6 +64,7 @@ public:
   // An admitted request ended: frees its slot and records what it says about its flow.
   void finish(ticket t, slot_outcome how);
 
+  const slot_limits& limits() const { return limits_; }
   std::size_t in_flight() const { return in_flight_; }
   std::size_t waiting() const { return requests_.size() - in_flight_; }
   bool timed_out(const std::string& flow) const;
