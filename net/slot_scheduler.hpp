@@ -20,8 +20,8 @@ struct slot_limits {
   // Slots that requests of timed-out flows (whose last attempt timed out) may hold
   // together; see slot_limits_for().
   std::size_t max_timed_out = 64;
-  // Timed-out flows remembered with nothing waiting or in flight; the oldest mark is
-  // forgotten first (a flow the caller deleted must not stay forever).
+  // Flows remembered as timed out; past this many the oldest mark is forgotten (a flow
+  // the caller deleted must not stay forever). Other flows are kept only while busy.
   std::size_t remembered_timed_out = 65536;
 };
 
