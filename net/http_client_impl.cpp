@@ -72,22 +72,17 @@ http_client_impl::http_client_impl(const http_client_options& opts)
     : opts_(opts), log_(logger("http")), tls_(make_tls_context(opts.ca_file)),
       ioc_(std::max(1, opts.io_threads)), work_(boost::asio::make_work_guard(ioc_)),
       dns_(dns_threads),
-      pool_(opts.max_idle_per_origin), env_{ioc_,
-                                            *tls_,
-                                            pool_,
-                                            dns_,
-                                            opts_,
-                                            log_,
-                                            [this](std::uint64_t id, http_failure how) {
-                                              release(id, how);
-                                            }},
+      pool_(opts.max_idle_per_origin), env_{ioc_, *tls_, pool_, dns_, opts_, log_, nullptr},
       slots_(slot_limits_for(opts.max_in_flight, opts.max_in_flight_per_origin)),
       check_timer_(ioc_) {
+  env_.release = [this](std::uint64_t id, http_failure how) {
+    release(id, how);
+  };
   auto threads = std::max(1, opts_.io_threads);
   threads_.reserve(static_cast<std::size_t>(threads));
   for (int i = 0; i < threads; ++i)
     threads_.emplace_back([this] { run_io_thread(); });
-  auto limits = slot_limits_for(opts.max_in_flight, opts.max_in_flight_per_origin);
+  const auto& limits = slots_.limits();
   log_->debug("http client started: {} I/O thread(s), max_in_flight={} ({} per origin, {} for "
               "timed-out flows), private targets {}",
               threads, limits.max_in_flight, limits.max_per_origin, limits.max_timed_out,

@@ -22,11 +22,13 @@ slot_scheduler::slot_scheduler(slot_limits limits) : limits_(limits) {
 
 void slot_scheduler::enqueue(ticket t, const std::string& flow, const std::string& origin) {
   requests_[t] = request{flow, origin};
+  ++origins_[origin].requests;
   auto& state = flows_[flow];
   state.waiting.push_back(t);
-  if (state.waiting.size() == 1)
-    list(flow, state, listed::ready);
-  ++origins_[origin].requests;
+  if (state.waiting.size() == 1) {
+    state.place = ++next_place_;
+    put(flow, state, line::ready);
+  }
 }
 
 bool slot_scheduler::cancel(ticket t) {
@@ -35,18 +37,15 @@ bool slot_scheduler::cancel(ticket t) {
     return false;
   const std::string flow = it->second.flow;
   const std::string origin = it->second.origin;
-  requests_.erase(it);
-  --origins_.at(origin).requests;
   auto& state = flows_.at(flow);
   const bool was_next = state.waiting.front() == t;
+  if (was_next)
+    take_out(state); // its line may be its next request's origin
   state.waiting.erase(std::find(state.waiting.begin(), state.waiting.end(), t));
-  if (state.waiting.empty()) {
-    state.where = listed::nowhere;
-    ++state.listing; // whatever entry it had is stale now
-  } else if (was_next) {
-    // Its next request may go elsewhere; it has waited, so it goes first.
-    list(flow, state, listed::ready, true);
-  }
+  requests_.erase(it);
+  --origins_.at(origin).requests;
+  if (was_next && !state.waiting.empty())
+    put(flow, state, line::ready); // same place: it keeps its turn
   forget_if_idle(flow);
   forget_origin_if_idle(origin);
   return true;
@@ -55,10 +54,13 @@ bool slot_scheduler::cancel(ticket t) {
 std::vector<slot_scheduler::ticket> slot_scheduler::admit() {
   std::vector<ticket> out;
   while (in_flight_ < limits_.max_in_flight) {
-    auto t = pick();
-    if (!t)
+    auto name = next_candidate();
+    if (!name)
       break;
-    out.push_back(*t);
+    // Held back after all (its origin or the timed-out share is full): it is now in that
+    // cap's line, which is no candidate until the cap has room, so the loop ends.
+    if (auto t = try_start(*name, flows_.at(*name)))
+      out.push_back(*t);
   }
   return out;
 }
@@ -73,14 +75,10 @@ void slot_scheduler::finish(ticket t, slot_outcome how) {
     --confined_in_flight_;
   requests_.erase(it);
   --in_flight_;
-
   auto& o = origins_.at(origin);
   --o.requests;
   --o.in_flight;
-  if (!o.parked.empty() && !o.has_room_listed) {
-    o.has_room_listed = true;
-    origins_with_room_.push_back(origin);
-  }
+  update_room(origin);
   auto& state = flows_.at(flow);
   --state.in_flight;
   if (how == slot_outcome::answered)
@@ -96,36 +94,22 @@ bool slot_scheduler::timed_out(const std::string& flow) const {
   return it != flows_.end() && it->second.timed_out;
 }
 
-std::optional<slot_scheduler::ticket> slot_scheduler::pick() {
-  // Flows held back by a cap that now has room go before the rest: they already had
-  // their turn and could not take it.
+std::optional<std::string> slot_scheduler::next_candidate() {
+  const places* best = nullptr;
+  auto consider = [&best](const places& line) {
+    if (!line.empty() && (best == nullptr || line.begin()->first < best->begin()->first))
+      best = &line;
+  };
+  consider(ready_);
   if (confined_in_flight_ < limits_.max_timed_out)
-    if (auto t = pick_from(timed_out_waiting_))
-      return t;
-  while (!origins_with_room_.empty()) {
-    const std::string name = origins_with_room_.front();
-    auto& o = origins_.at(name);
-    if (o.in_flight < limits_.max_per_origin)
-      if (auto t = pick_from(o.parked))
-        return t;
-    // Full again, or nobody left waiting for it.
-    o.has_room_listed = false;
-    origins_with_room_.pop_front();
-    forget_origin_if_idle(name);
-  }
-  return pick_from(ready_);
-}
-
-std::optional<slot_scheduler::ticket> slot_scheduler::pick_from(std::deque<turn>& turns) {
-  // try_start may park a flow on another list, never on this one, so the loop ends.
-  while (!turns.empty()) {
-    const turn next = std::move(turns.front());
-    turns.pop_front();
-    if (auto* state = current(next))
-      if (auto t = try_start(next.flow, *state))
-        return t;
-  }
-  return std::nullopt;
+    consider(timed_out_waiting_);
+  for (const auto& origin : origins_with_room_)
+    consider(origins_.at(origin).parked);
+  if (best == nullptr)
+    return std::nullopt;
+  std::string name = best->begin()->second;
+  take_out(flows_.at(name));
+  return name;
 }
 
 std::optional<slot_scheduler::ticket> slot_scheduler::try_start(const std::string& name,
@@ -134,11 +118,11 @@ std::optional<slot_scheduler::ticket> slot_scheduler::try_start(const std::strin
   auto& req = requests_.at(t);
   auto& o = origins_.at(req.origin);
   if (o.in_flight >= limits_.max_per_origin) {
-    list(name, flow, listed::origin);
+    put(name, flow, line::origin);
     return std::nullopt;
   }
   if (flow.timed_out && confined_in_flight_ >= limits_.max_timed_out) {
-    list(name, flow, listed::timed_out);
+    put(name, flow, line::timed_out);
     return std::nullopt;
   }
   flow.waiting.pop_front();
@@ -149,42 +133,64 @@ std::optional<slot_scheduler::ticket> slot_scheduler::try_start(const std::strin
   req.confined = flow.timed_out;
   if (req.confined)
     ++confined_in_flight_;
-  if (flow.waiting.empty()) {
-    flow.where = listed::nowhere;
-    ++flow.listing;
-  } else {
-    list(name, flow, listed::ready); // behind every other waiting flow
+  update_room(req.origin);
+  if (!flow.waiting.empty()) {
+    flow.place = ++next_place_; // to the back of the line
+    put(name, flow, line::ready);
   }
   return t;
 }
 
-void slot_scheduler::list(const std::string& name, flow_state& flow, listed where, bool in_front) {
-  flow.where = where;
-  flow.listing = ++next_listing_;
-  turn entry{name, flow.listing};
+void slot_scheduler::put(const std::string& name, flow_state& flow, line where) {
+  flow.in = where;
   switch (where) {
-  case listed::ready:
-    if (in_front)
-      ready_.push_front(std::move(entry));
-    else
-      ready_.push_back(std::move(entry));
+  case line::ready:
+    ready_.emplace(flow.place, name);
     break;
-  case listed::origin:
-    origins_.at(requests_.at(flow.waiting.front()).origin).parked.push_back(std::move(entry));
+  case line::origin: {
+    const auto& origin = next_origin(flow);
+    origins_.at(origin).parked.emplace(flow.place, name);
+    update_room(origin);
     break;
-  case listed::timed_out:
-    timed_out_waiting_.push_back(std::move(entry));
+  }
+  case line::timed_out:
+    timed_out_waiting_.emplace(flow.place, name);
     break;
-  case listed::nowhere:
+  case line::none:
     break;
   }
 }
 
-slot_scheduler::flow_state* slot_scheduler::current(const turn& t) {
-  auto it = flows_.find(t.flow);
-  if (it == flows_.end() || it->second.listing != t.listing || it->second.waiting.empty())
-    return nullptr;
-  return &it->second;
+void slot_scheduler::take_out(flow_state& flow) {
+  switch (flow.in) {
+  case line::ready:
+    ready_.erase(flow.place);
+    break;
+  case line::origin: {
+    const auto& origin = next_origin(flow);
+    origins_.at(origin).parked.erase(flow.place);
+    update_room(origin);
+    break;
+  }
+  case line::timed_out:
+    timed_out_waiting_.erase(flow.place);
+    break;
+  case line::none:
+    break;
+  }
+  flow.in = line::none;
+}
+
+const std::string& slot_scheduler::next_origin(const flow_state& flow) const {
+  return requests_.at(flow.waiting.front()).origin;
+}
+
+void slot_scheduler::update_room(const std::string& origin) {
+  const auto& o = origins_.at(origin);
+  if (o.in_flight < limits_.max_per_origin && !o.parked.empty())
+    origins_with_room_.insert(origin);
+  else
+    origins_with_room_.erase(origin);
 }
 
 void slot_scheduler::mark_timed_out(const std::string& name, flow_state& flow) {
@@ -204,9 +210,10 @@ void slot_scheduler::clear_mark(const std::string& name, flow_state& flow) {
     return;
   marks_.erase(flow.mark);
   flow.timed_out = false;
-  // Waiting only for a confined slot, which it no longer needs.
-  if (flow.where == listed::timed_out)
-    list(name, flow, listed::ready, true);
+  if (flow.in == line::timed_out) { // no longer needs a confined slot; same place
+    take_out(flow);
+    put(name, flow, line::ready);
+  }
 }
 
 void slot_scheduler::forget_if_idle(const std::string& name) {
@@ -217,9 +224,9 @@ void slot_scheduler::forget_if_idle(const std::string& name) {
 }
 
 void slot_scheduler::forget_origin_if_idle(const std::string& name) {
-  // With no request left for it, whatever turns it still has parked are stale.
+  // With no request left for it, no flow is parked there either.
   auto it = origins_.find(name);
-  if (it != origins_.end() && it->second.requests == 0 && !it->second.has_room_listed)
+  if (it != origins_.end() && it->second.requests == 0)
     origins_.erase(it);
 }
 

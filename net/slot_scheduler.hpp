@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <deque>
 #include <list>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -18,8 +20,8 @@ struct slot_limits {
   // Slots that requests of timed-out flows (whose last attempt timed out) may hold
   // together; see slot_limits_for().
   std::size_t max_timed_out = 64;
-  // Timed-out flows remembered with nothing waiting or in flight; the oldest mark is
-  // forgotten first (a flow the caller deleted must not stay forever).
+  // Flows remembered as timed out; past this many the oldest mark is forgotten (a flow
+  // the caller deleted must not stay forever). Other flows are kept only while busy.
   std::size_t remembered_timed_out = 65536;
 };
 
@@ -35,15 +37,16 @@ enum class slot_outcome {
 };
 
 // Owns the queue of requests waiting for a slot. Requests belong to flows (opaque keys,
-// e.g. a hook) and go to origins (scheme://host:port). Rules, in the order they are
-// checked when a slot is free:
+// e.g. a hook) and go to origins (scheme://host:port). Rules:
 // - within a flow, requests start in the order they were queued (FIFO);
-// - flows take turns (round robin): a flow that got a slot goes behind every other
-//   waiting flow, so a flow with many waiting requests cannot crowd out one with one;
+// - flows take turns (round robin): each waiting flow has a place in one line, and a flow
+//   that got a slot goes to the back of it, so a flow with many waiting requests cannot
+//   crowd out one with one;
 // - the requests to one origin hold at most max_per_origin slots;
 // - flows whose last attempt timed out hold at most max_timed_out slots together, until
 //   one of their attempts gets any response;
-// - a flow held back by a cap keeps its place: it goes first once that cap has room.
+// - a flow held back by a cap keeps its place in the line and is passed over, not sent to
+//   the back: a free slot goes to the flow with the oldest place that may take it.
 // Tickets are the caller's unique ids. Not thread-safe; one owner.
 class slot_scheduler {
 public:
@@ -61,13 +64,17 @@ public:
   // An admitted request ended: frees its slot and records what it says about its flow.
   void finish(ticket t, slot_outcome how);
 
+  const slot_limits& limits() const { return limits_; }
   std::size_t in_flight() const { return in_flight_; }
   std::size_t waiting() const { return requests_.size() - in_flight_; }
   bool timed_out(const std::string& flow) const;
   std::size_t flows_known() const { return flows_.size(); } // memory check for tests
 
 private:
-  enum class listed { nowhere, ready, origin, timed_out };
+  // Where a waiting flow stands: free to go, or held back by its origin's cap or by the
+  // timed-out share. Each line is ordered by place.
+  enum class line { none, ready, origin, timed_out };
+  using places = std::map<std::uint64_t, std::string>; // place -> flow
 
   struct request {
     std::string flow;
@@ -81,29 +88,24 @@ private:
     std::size_t in_flight = 0;
     bool timed_out = false;
     std::list<std::string>::iterator mark; // in marks_, valid while timed_out
-    listed where = listed::nowhere;
-    std::uint64_t listing = 0; // the one current entry in a turn list carries this id
-  };
-
-  // A flow's place in a turn list; stale once the flow was listed anew.
-  struct turn {
-    std::string flow;
-    std::uint64_t listing;
+    line in = line::none;
+    std::uint64_t place = 0; // valid while waiting is not empty
   };
 
   struct origin_state {
     std::size_t requests = 0; // waiting or in flight
     std::size_t in_flight = 0;
-    std::deque<turn> parked; // flows whose next request waits for this origin
-    bool has_room_listed = false;
+    places parked; // flows whose next request waits for this origin
   };
 
-  std::optional<ticket> pick();
-  std::optional<ticket> pick_from(std::deque<turn>& turns);
-  // Starts the flow's next request, or parks the flow behind the cap that holds it.
+  // The flow with the oldest place that is not held back, taken out of its line.
+  std::optional<std::string> next_candidate();
+  // Starts the flow's next request, or puts the flow in the line of the cap that holds it.
   std::optional<ticket> try_start(const std::string& name, flow_state& flow);
-  void list(const std::string& name, flow_state& flow, listed where, bool in_front = false);
-  flow_state* current(const turn& t);
+  void put(const std::string& name, flow_state& flow, line where);
+  void take_out(flow_state& flow);
+  const std::string& next_origin(const flow_state& flow) const;
+  void update_room(const std::string& origin);
   void mark_timed_out(const std::string& name, flow_state& flow);
   void clear_mark(const std::string& name, flow_state& flow);
   void forget_if_idle(const std::string& name);
@@ -113,13 +115,13 @@ private:
   std::unordered_map<ticket, request> requests_;
   std::unordered_map<std::string, flow_state> flows_;
   std::unordered_map<std::string, origin_state> origins_;
-  std::deque<turn> ready_;                    // flows not known to be held back
-  std::deque<turn> timed_out_waiting_;        // timed-out flows waiting for a confined slot
-  std::deque<std::string> origins_with_room_; // origins that may start parked flows now
-  std::list<std::string> marks_;              // timed-out flows, oldest mark first
+  places ready_;                            // flows nothing holds back
+  places timed_out_waiting_;                // timed-out flows waiting for a confined slot
+  std::set<std::string> origins_with_room_; // below their cap, with flows parked
+  std::list<std::string> marks_;            // timed-out flows, oldest mark first
   std::size_t in_flight_ = 0;
   std::size_t confined_in_flight_ = 0;
-  std::uint64_t next_listing_ = 0;
+  std::uint64_t next_place_ = 0;
 };
 
 } // namespace courier::net

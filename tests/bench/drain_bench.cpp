@@ -5,6 +5,7 @@
 // emit->delivery latency percentiles. Peak RSS of courierd from /proc (VmHWM).
 #include "tests/support/emitter.hpp"
 #include "tests/support/node_harness.hpp"
+#include "tests/support/paced_load.hpp"
 #include "tests/support/pg_instance.hpp"
 #include "tests/support/subscriber.hpp"
 
@@ -96,28 +97,12 @@ int main(int argc, char** argv) {
         create_hook(db, live.url_for("l" + std::to_string(h)), random_secret(), {"bench.live"}));
   std::this_thread::sleep_for(1s); // the node picks up the new hooks
   const long rate = args["rate"], seconds = args["live-seconds"];
-  std::map<std::string, steady::time_point> sent; // "<event id>" -> time before commit
-  {
-    pqxx::connection conn{db};
-    auto period = std::chrono::nanoseconds{1000000000L / rate};
-    auto next = steady::now();
-    for (long i = 0; i < rate * seconds; ++i) {
-      std::this_thread::sleep_until(next);
-      next += period;
-      auto t = steady::now();
-      pqxx::work tx{conn};
-      auto id = emit_to(tx, live_ids[static_cast<std::size_t>(i) % live_ids.size()], "bench.live",
-                        R"({"i":)" + std::to_string(i) + "}");
-      tx.commit();
-      sent["msg_" + std::to_string(id) + "_"] = t;
-    }
-  }
+  auto sent = emit_paced(db, live_ids, "bench.live", rate, seconds);
   const auto live_expected = static_cast<std::size_t>(rate * seconds);
   live.wait_for([&] { return live.count() >= live_expected; }, 60s);
   std::vector<double> latencies_ms;
   for (const auto& d : live.received_all()) {
-    auto key = d.webhook_id.substr(0, d.webhook_id.rfind('_') + 1);
-    auto it = sent.find(key);
+    auto it = sent.find(send_key(d));
     if (it != sent.end() && d.attempt == 1)
       latencies_ms.push_back(std::chrono::duration<double, std::milli>(d.at - it->second).count());
   }

@@ -9,21 +9,17 @@
 // each as the load starts, and every timed-out attempt is retried after 1 s.
 #include "tests/support/emitter.hpp"
 #include "tests/support/node_harness.hpp"
+#include "tests/support/paced_load.hpp"
 #include "tests/support/pg_instance.hpp"
 #include "tests/support/subscriber.hpp"
 
-#include <pqxx/pqxx>
-
 #include <algorithm>
 #include <iostream>
-#include <map>
 #include <set>
 #include <sstream>
-#include <thread>
 
 using namespace courier::test;
 using namespace std::chrono_literals;
-using steady = std::chrono::steady_clock;
 
 namespace {
 
@@ -57,7 +53,7 @@ struct run_result {
   std::size_t undelivered = 0; // of those, not answered 2xx within 180 s after the load
   std::size_t duplicates = 0;  // 2xx for an event already answered 2xx
   double p50_ms = -1, p99_ms = -1, max_ms = -1;
-  std::size_t hung_attempts = 0;
+  std::size_t hung_attempts = 0; // requests the hung subscriber received during the load
   std::int64_t hung_backlog = 0; // events the hung hooks still hold (one each: nothing lost)
 };
 
@@ -100,27 +96,10 @@ run_result run(const options& opt, int max_in_flight, int hung_hooks) {
     throw std::runtime_error("warm-up deliveries did not arrive");
 
   run_result out;
-  std::map<std::string, steady::time_point> sent; // "msg_<event id>_" -> before commit
-  {
-    pqxx::connection conn{db};
-    if (hung_hooks > 0) {
-      pqxx::work tx{conn};
-      emit(tx, "bench.hung", "{}");
-      tx.commit();
-    }
-    auto period = std::chrono::nanoseconds{1000000000L / opt.rate};
-    auto next = steady::now();
-    for (long i = 0; i < opt.rate * opt.seconds; ++i) {
-      std::this_thread::sleep_until(next);
-      next += period;
-      auto t = steady::now();
-      pqxx::work tx{conn};
-      auto id = emit_to(tx, live_ids[static_cast<std::size_t>(i) % live_ids.size()], "bench.live",
-                        R"({"i":)" + std::to_string(i) + "}");
-      tx.commit();
-      sent["msg_" + std::to_string(id) + "_"] = t;
-    }
-  }
+  if (hung_hooks > 0)
+    emit(db, "bench.hung", "{}"); // one event each: they hang on it from now on
+  const auto sent = emit_paced(db, live_ids, "bench.live", opt.rate, opt.seconds);
+  out.hung_attempts = hung.count(); // during the load
   out.expected = sent.size();
   const auto per_hook = static_cast<std::int64_t>(1 + out.expected / healthy_hooks);
   live.wait_for(
@@ -135,7 +114,7 @@ run_result run(const options& opt, int max_in_flight, int hung_hooks) {
   for (const auto& d : live.received_all()) {
     if (d.status_sent < 200 || d.status_sent >= 300)
       continue;
-    auto key = d.webhook_id.substr(0, d.webhook_id.rfind('_') + 1);
+    auto key = send_key(d);
     auto it = sent.find(key);
     if (it != sent.end() && answered.insert(key).second)
       latencies_ms.push_back(std::chrono::duration<double, std::milli>(d.at - it->second).count());
@@ -147,7 +126,6 @@ run_result run(const options& opt, int max_in_flight, int hung_hooks) {
   out.p50_ms = percentile(latencies_ms, 0.50);
   out.p99_ms = percentile(latencies_ms, 0.99);
   out.max_ms = latencies_ms.empty() ? -1 : latencies_ms.back();
-  out.hung_attempts = hung.count();
   out.hung_backlog = nodes.scalar_int(
       "SELECT coalesce(sum(backlog), 0) FROM courier.hook_status WHERE url LIKE '" +
       hung.base_url() + "/%'");

@@ -104,68 +104,67 @@ TEST(http_client_fairness, one_origin_holds_at_most_its_share_of_the_slots) {
   client->stop();
 }
 
-TEST(http_client_fairness, the_timeout_starts_when_the_request_gets_its_slot) {
-  test_server server(hang_or_ok());
-  auto opts = loopback_options();
-  opts.max_in_flight = 1;
-  auto client = make_http_client(opts);
+// A client with one slot, held by a request ("hog") that the server never answers.
+struct one_slot_held {
+  explicit one_slot_held(std::chrono::milliseconds hog_timeout,
+                         std::chrono::milliseconds max_queue_wait = 2min) {
+    auto opts = loopback_options();
+    opts.max_in_flight = 1;
+    opts.max_queue_wait = max_queue_wait;
+    client = make_http_client(opts);
+    client->send(flow_request(server.url("127.0.0.1", "/hang"), "hog", hog_timeout),
+                 hog.callback());
+    EXPECT_TRUE(eventually([&] { return server.requests() == 1; }));
+  }
+
+  test_server server{hang_or_ok()};
+  std::unique_ptr<http_sender> client; // stopped before the server goes
   pending_result hog;
-  client->send(flow_request(server.url("127.0.0.1", "/hang"), "hog", 600ms), hog.callback());
-  ASSERT_TRUE(eventually([&] { return server.requests() == 1; }));
+};
+
+TEST(http_client_fairness, the_timeout_starts_when_the_request_gets_its_slot) {
+  one_slot_held held(600ms);
   auto start = clock::now();
   // Waits ~600 ms for the slot, longer than its own 400 ms timeout, and still succeeds.
-  auto result = send_and_wait(*client, flow_request(server.url(), "patient", 400ms));
+  auto result = send_and_wait(*held.client, flow_request(held.server.url(), "patient", 400ms));
   EXPECT_EQ(result.failure, http_failure::none) << result.error;
   EXPECT_EQ(result.status, 200);
   EXPECT_GE(clock::now() - start, 500ms);
-  EXPECT_EQ(hog.get().failure, http_failure::timeout);
+  EXPECT_EQ(held.hog.get().failure, http_failure::timeout);
 }
 
 TEST(http_client_fairness, a_request_waiting_too_long_for_a_slot_fails_unsent) {
-  test_server server(hang_or_ok());
-  auto opts = loopback_options();
-  opts.max_in_flight = 1;
-  opts.max_queue_wait = 300ms;
-  auto client = make_http_client(opts);
-  pending_result hog;
-  client->send(flow_request(server.url("127.0.0.1", "/hang"), "hog", 5s), hog.callback());
-  ASSERT_TRUE(eventually([&] { return server.requests() == 1; }));
+  one_slot_held held(5s, 300ms);
   auto start = clock::now();
-  auto result = send_and_wait(*client, flow_request(server.url(), "late", 5s));
+  auto result = send_and_wait(*held.client, flow_request(held.server.url(), "late", 5s));
   auto waited = clock::now() - start;
   EXPECT_EQ(result.failure, http_failure::no_slot) << result.error;
   EXPECT_NE(result.error.find("300 ms"), std::string::npos) << result.error;
   EXPECT_GE(waited, 290ms);
   EXPECT_LT(waited, 3s);
-  EXPECT_EQ(server.requests(), 1u);
-  client->stop();
-  EXPECT_EQ(hog.get().failure, http_failure::shutdown);
+  EXPECT_EQ(held.server.requests(), 1u);
+  held.client->stop();
+  EXPECT_EQ(held.hog.get().failure, http_failure::shutdown);
 }
 
 TEST(http_client_fairness, a_waiting_request_that_is_fenced_leaves_the_queue_unsent) {
-  test_server server(hang_or_ok());
-  auto opts = loopback_options();
-  opts.max_in_flight = 1;
-  auto client = make_http_client(opts);
-  pending_result hog;
-  client->send(flow_request(server.url("127.0.0.1", "/hang"), "hog", 10s), hog.callback());
-  ASSERT_TRUE(eventually([&] { return server.requests() == 1; }));
+  one_slot_held held(10s);
   auto open = std::make_shared<std::atomic<bool>>(true);
-  auto req = flow_request(server.url(), "fenced", 5s);
+  auto req = flow_request(held.server.url(), "fenced", 5s);
   req.may_send = [open] {
     return open->load();
   };
   pending_result fenced;
-  client->send(std::move(req), fenced.callback());
+  held.client->send(std::move(req), fenced.callback());
   std::this_thread::sleep_for(300ms); // waiting, still allowed
   auto start = clock::now();
   open->store(false);
   auto result = fenced.get();
   EXPECT_EQ(result.failure, http_failure::fenced) << result.error;
   EXPECT_LT(clock::now() - start, 2s) << "not only when the hog's 10 s are over";
-  EXPECT_EQ(server.requests(), 1u);
-  client->stop();
-  EXPECT_EQ(hog.get().failure, http_failure::shutdown);
+  EXPECT_EQ(held.server.requests(), 1u);
+  held.client->stop();
+  EXPECT_EQ(held.hog.get().failure, http_failure::shutdown);
 }
 
 } // namespace

@@ -121,6 +121,40 @@ TEST(slot_scheduler, caps_the_slots_of_one_origin) {
   EXPECT_EQ(d.admit(), (names{"x4", "w"}));
 }
 
+// Two origins at their caps with flows held back behind them, every flow sending again
+// as soon as it is done (as delivery actors do): a newcomer to a third origin gets its
+// turn before any request queued after it.
+TEST(slot_scheduler, busy_origins_cannot_crowd_out_a_newcomer) {
+  driver d{limits(4, 2, 1)};
+  for (int i = 0; i < 6; ++i) {
+    d.send("a" + std::to_string(i), "http://a");
+    d.send("b" + std::to_string(i), "http://b");
+  }
+  d.admit();
+  // A third origin's request frees one slot while a and b are at their caps, so their
+  // next flows are looked at and held back.
+  d.send("x", "http://x");
+  d.admit();
+  d.finish("a0", slot_outcome::answered);
+  d.send("x2", "http://x");
+  d.admit();
+  auto c = d.send("c", "http://c");
+  for (int step = 0; step < 40; ++step) {
+    auto done = d.running.front();
+    d.running.erase(d.running.begin());
+    d.slots.finish(done, slot_outcome::answered);
+    const auto& flow = d.flow_of[done];
+    d.send(flow, "http://" + flow.substr(0, 1));
+    for (auto t : d.slots.admit()) {
+      d.running.push_back(t);
+      if (t == c)
+        return;
+      ASSERT_LT(t, c) << d.flow_of[t] << " queued after c but started first";
+    }
+  }
+  ADD_FAILURE() << "c never got a slot";
+}
+
 TEST(slot_scheduler, timed_out_flows_share_a_bounded_number_of_slots) {
   driver d{limits(8, 8, 2)};
   for (int i = 0; i < 5; ++i)
