@@ -16,6 +16,9 @@ using namespace atoms;
 namespace {
 
 constexpr std::size_t refill_below = 32; // prefetch the next batch when this few remain
+// How soon a hook refused by the byte budget asks again: long enough not to spin, short
+// against a delivery's round trip.
+constexpr std::chrono::milliseconds budget_retry_delay{50};
 
 bool is_power_of_two(int n) {
   return n > 0 && (n & (n - 1)) == 0;
@@ -29,7 +32,10 @@ struct delivery_state {
   hook_metrics metrics;
   std::shared_ptr<spdlog::logger> log;
   std::deque<outbox_event> buffer;
-  stream_seq fetched_through{}; // highest seq buffered or delivered
+  hook_byte_share bytes; // the buffer's share of the node's byte budget
+  bool awaiting_budget = false;
+  std::int64_t fetch_max_bytes = 0; // the byte cap of the fetch in flight
+  stream_seq fetched_through{};     // highest seq buffered or delivered
   bool fetching = false;
   bool more_available = true; // the last fetch was full, or a wake-up came
   bool in_flight = false;
@@ -47,15 +53,31 @@ cursor_update position(const delivery_state& st, stream_seq seq) {
 
 void fetch(delivery_impl* self) {
   auto& st = self->state;
-  if (st.fetching || st.stopping || !st.more_available)
+  if (st.fetching || st.stopping || !st.more_available || st.awaiting_budget ||
+      !st.bytes.wants_more())
     return;
+  auto max_bytes = st.bytes.grant_fetch();
+  if (!max_bytes) { // the node's budget is spent: ask again once deliveries freed some
+    st.awaiting_budget = true;
+    self->delayed_send(self, budget_retry_delay, wake_atom::value);
+    return;
+  }
   st.fetching = true;
   st.more_available = false;
+  st.fetch_max_bytes = *max_bytes;
   delivery_actor_self me{self};
   st.args.ctx->db->fetch_events(st.args.hook.id, st.fetched_through, st.args.ctx->fetch_batch,
-                                [me](result<std::vector<outbox_event>> result) {
+                                *max_bytes, [me](result<std::vector<outbox_event>> result) {
                                   caf::anon_send(me, fetched_atom::value, std::move(result));
                                 });
+}
+
+// The head leaves the buffer (delivered or parked), and its bytes the budget.
+outbox_event pop_head(delivery_state& st) {
+  auto ev = std::move(st.buffer.front());
+  st.buffer.pop_front();
+  st.bytes.release(static_cast<std::int64_t>(ev.body.size()));
+  return ev;
 }
 
 void schedule_send(delivery_impl* self, std::chrono::milliseconds delay) {
@@ -100,8 +122,7 @@ void try_send(delivery_impl* self) {
 
 void on_success(delivery_impl* self) {
   auto& st = self->state;
-  auto ev = std::move(st.buffer.front());
-  st.buffer.pop_front();
+  auto ev = pop_head(st);
   if (st.head_attempts > 0)
     st.log->info("hook {} seq {} delivered after {} attempts", raw(st.args.hook.id), raw(ev.seq),
                  st.head_attempts + 1);
@@ -160,6 +181,7 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
   st.fetched_through = args.hook.delivered_seq;
   st.head_attempts = args.hook.head_attempts;
   st.metrics.head_attempts->Set(st.head_attempts);
+  st.bytes = hook_byte_share{args.ctx->budget, args.ctx->cfg.max_prefetch_bytes_per_hook};
   st.rng.seed(static_cast<std::uint64_t>(raw(args.hook.id)) ^
               static_cast<std::uint64_t>(unix_ms()));
   st.args = std::move(args);
@@ -168,6 +190,7 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
       [=](wake_atom) {
         auto& st = self->state;
         st.more_available = true;
+        st.awaiting_budget = false;
         if (!st.fetching && st.buffer.size() < refill_below)
           fetch(self);
       },
@@ -179,14 +202,21 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
         if (!fetched.ok())
           return self->quit(exit_reason(with_context(fetched.error(), "fetching events")));
         auto& events = fetched.value();
-        auto full = events.size() >= static_cast<std::size_t>(st.args.ctx->fetch_batch);
+        std::int64_t stored = 0;
+        for (const auto& ev : events)
+          stored += ev.stored_bytes;
+        auto full = events.size() >= static_cast<std::size_t>(st.args.ctx->fetch_batch) ||
+                    stored >= st.fetch_max_bytes;
         st.more_available = st.more_available || full;
+        std::int64_t fetched_bytes = 0;
         for (auto& ev : events) {
           if (ev.seq <= st.fetched_through)
             continue;
           st.fetched_through = ev.seq;
+          fetched_bytes += static_cast<std::int64_t>(ev.body.size());
           st.buffer.push_back(std::move(ev));
         }
+        st.bytes.settle(fetched_bytes);
         try_send(self);
         if (st.more_available && st.buffer.size() < refill_below)
           fetch(self);
@@ -242,7 +272,7 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
           return self->quit(exit_reason(r.error()));
         }
         if (!st.buffer.empty() && st.buffer.front().seq == seq)
-          st.buffer.pop_front();
+          pop_head(st);
         st.head_attempts = 0;
         st.metrics.head_attempts->Set(0);
         st.metrics.dead_lettered->Increment();

@@ -1,7 +1,9 @@
 #pragma once
 // Everything a node's actors share: configuration, the store, the HTTP client, the
-// self-expiry fence and metrics. Built once by the node bootstrap, read-only after.
+// self-expiry fence, metrics and the byte budget. Built once by the node bootstrap,
+// read-only after (the budget and metrics are thread-safe objects of their own).
 #include "actors/policy/backoff.hpp"
+#include "actors/policy/byte_budget.hpp"
 #include "actors/policy/lease_clock.hpp"
 #include "actors/policy/retry_policy.hpp"
 #include "actors/ports/store.hpp"
@@ -26,6 +28,8 @@ struct node_context {
   retry_policy retry;
   std::string user_agent;
   int fetch_batch = 256;
+  // Payload bytes the node's delivery actors hold, sized by cfg (max_buffered_bytes).
+  std::shared_ptr<byte_budget> budget = std::make_shared<byte_budget>(cfg.max_buffered_bytes);
 
   // How supervisors restart a failed child: 100 ms doubling to 10 s, spread ±20 % so
   // children that failed together (a lost store connection fails them all) restart

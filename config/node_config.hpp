@@ -43,6 +43,10 @@ struct node_config {
   std::chrono::milliseconds lease_tick{500};     // lease heartbeat / balance period
   std::chrono::milliseconds cursor_flush_interval{50};
   int max_response_body = 65536;
+  // Payload bytes all delivery actors of the node may hold between fetch and delivery,
+  // and the share one hook may prefetch (documented in config/README.md).
+  std::int64_t max_buffered_bytes = 256LL << 20;
+  std::int64_t max_prefetch_bytes_per_hook = 1LL << 20;
   int metrics_top_hooks = 20; // hooks with the oldest undelivered event exported per hook
   // A delivery actor failing more than restart_max times within restart_window is
   // quarantined for `quarantine` (documented in config/README.md).

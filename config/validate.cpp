@@ -1,6 +1,7 @@
 // Cross-key rules: db is required, a non-loopback admin listener needs a token, the
 // lease heartbeat must fit twice into the self-expiry window, and one origin's share of
-// the in-flight slots is no more than all of them.
+// the in-flight slots is no more than all of them, nor one hook's prefetch more than the
+// node's byte budget.
 #include "config/validate.hpp"
 #include "config/errors.hpp"
 #include "config/listen_address.hpp"
@@ -46,6 +47,14 @@ void validate(const node_config& config, const raw_settings& given) {
                         format_duration(config.lease_self_expiry) + "), got " +
                         given_text(given, "lease_tick_ms", config.lease_tick),
                     origin_of(given, "lease_tick_ms"));
+
+  // One hook's prefetch is carved out of the node's budget, so it cannot be larger.
+  if (config.max_prefetch_bytes_per_hook > config.max_buffered_bytes)
+    throw key_error("max_prefetch_bytes_per_hook",
+                    "expected at most max_buffered_bytes (" +
+                        std::to_string(config.max_buffered_bytes) + "), got " +
+                        std::to_string(config.max_prefetch_bytes_per_hook),
+                    origin_of(given, "max_prefetch_bytes_per_hook"));
 
   // Unset, it follows max_in_flight (origin_slots()); only a given value can exceed it.
   const auto per_origin = given.find("max_in_flight_per_origin");

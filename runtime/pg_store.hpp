@@ -14,7 +14,7 @@ public:
   pg_store(std::shared_ptr<pg_pool> pool, std::string node_id);
 
   void load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) override;
-  void fetch_events(hook_id hook, stream_seq after, int limit,
+  void fetch_events(hook_id hook, stream_seq after, int limit, std::int64_t max_bytes,
                     callback<std::vector<outbox_event>> done) override;
   void commit_cursors(std::vector<cursor_update> updates,
                       callback<std::vector<hook_id>> done) override;

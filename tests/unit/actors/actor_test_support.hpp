@@ -53,6 +53,7 @@ struct fetch_call {
   hook_id hook{};
   stream_seq after{};
   int limit = 0;
+  std::int64_t max_bytes = 0;
 };
 
 // Each operation either answers inside the call (the default) or, when its hold_*
@@ -101,16 +102,21 @@ public:
     done(hooks[partition]);
   }
 
-  void fetch_events(hook_id hook, stream_seq after, int limit,
+  // Cuts like the SQL, on stored_bytes: at least one event, then none starting past
+  // max_bytes.
+  void fetch_events(hook_id hook, stream_seq after, int limit, std::int64_t max_bytes,
                     callback<std::vector<outbox_event>> done) override {
-    fetches.push_back({hook, after, limit});
+    fetches.push_back({hook, after, limit, max_bytes});
     if (fetch_error)
       return answer<std::vector<outbox_event>>(hold_fetches, held_fetches, std::move(done),
                                                *fetch_error);
     std::vector<outbox_event> out;
+    std::int64_t bytes = 0;
     for (const auto& ev : events[hook])
-      if (ev.seq > after && static_cast<int>(out.size()) < limit)
+      if (ev.seq > after && static_cast<int>(out.size()) < limit && bytes < max_bytes) {
+        bytes += ev.stored_bytes;
         out.push_back(ev);
+      }
     answer<std::vector<outbox_event>>(hold_fetches, held_fetches, std::move(done), std::move(out));
   }
 

@@ -68,6 +68,8 @@ protected:
     auto ctx = std::make_shared<node_context>(node_context{
         config, db, http, clock, std::make_shared<telemetry>(), retry, "courier/test"});
     ctx->fetch_batch = fetch_batch;
+    if (budget)
+      ctx->budget = budget;
     return ctx;
   }
 
@@ -107,6 +109,7 @@ protected:
   config::node_config config;
   retry_policy retry{{1ms, 2ms}};
   int fetch_batch = 256;
+  std::shared_ptr<byte_budget> budget; // unset: the node default of `config`
   hook_spec hook;
   std::shared_ptr<fake_store> db;
   std::shared_ptr<fake_http> http;
@@ -756,6 +759,93 @@ TEST_F(delivery_actor_test, stop_with_a_fenced_request_in_flight_exits) {
   run();
   ASSERT_TRUE(stopped());
   EXPECT_EQ(http->requests.size(), 1u);
+}
+
+// -- byte budget -------------------------------------------------------------------------
+
+// An event of `bytes` payload bytes, as stored and as sent.
+outbox_event sized_event(std::int64_t seq, std::size_t bytes) {
+  auto ev = event(seq);
+  ev.body.resize(bytes, ' ');
+  ev.stored_bytes = static_cast<std::int64_t>(bytes);
+  return ev;
+}
+
+TEST_F(delivery_actor_test, prefetch_stops_at_the_hooks_byte_share) {
+  config.max_prefetch_bytes_per_hook = 1 << 20;
+  for (std::int64_t seq = 1; seq <= 6; ++seq)
+    db->events[hook_7].push_back(sized_event(seq, 400 << 10));
+  budget = std::make_shared<byte_budget>(64 << 20);
+  start();
+  ASSERT_EQ(db->fetches.size(), 1u);
+  EXPECT_EQ(db->fetches.front().max_bytes, 1 << 20);
+  // 0, 400 and 800 KiB start below the cut: three events held, no second fetch yet.
+  EXPECT_EQ(budget->used(), 3 * (400 << 10));
+  for (std::int64_t seq = 1; seq <= 6; ++seq) {
+    EXPECT_LE(budget->used(), 3 * (400 << 10)) << "before seq " << seq;
+    ASSERT_EQ(last("courier-seq"), std::to_string(seq));
+    answer(200);
+  }
+  EXPECT_EQ(advanced_seqs(), (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(budget->used(), 0);
+}
+
+TEST_F(delivery_actor_test, an_event_larger_than_the_whole_budget_still_goes_out) {
+  config.max_buffered_bytes = 1 << 20;
+  config.max_prefetch_bytes_per_hook = 1 << 20;
+  db->events[hook_7].push_back(sized_event(1, 3 << 20));
+  db->events[hook_7].push_back(sized_event(2, 100));
+  budget = std::make_shared<byte_budget>(1 << 20);
+  start();
+  ASSERT_EQ(http->requests.size(), 1u);
+  EXPECT_EQ(budget->used(), 3 << 20) << "charged in full, alone";
+  answer(200);
+  ASSERT_EQ(last("courier-seq"), "2");
+  answer(200);
+  EXPECT_EQ(advanced_seqs(), (std::vector<std::int64_t>{1, 2}));
+  EXPECT_EQ(budget->used(), 0);
+}
+
+TEST_F(delivery_actor_test, a_hook_refused_by_the_budget_waits_on_a_timer_then_fetches) {
+  add_events(1, 2);
+  budget = std::make_shared<byte_budget>(1 << 20);
+  ASSERT_TRUE(budget->try_take(1 << 20)); // other hooks hold it all
+  start();
+  EXPECT_TRUE(db->fetches.empty());
+  ASSERT_TRUE(has_timer()) << "waits on a timer, not in a loop of messages";
+  ASSERT_TRUE(fire_timer());
+  EXPECT_TRUE(db->fetches.empty()) << "still spent";
+  budget->give_back(1 << 20);
+  while (db->fetches.empty() && fire_timer()) {
+  }
+  ASSERT_EQ(db->fetches.size(), 1u);
+  ASSERT_EQ(http->requests.size(), 1u);
+  answer(200);
+  answer(200);
+  EXPECT_EQ(advanced_seqs(), (std::vector<std::int64_t>{1, 2}));
+}
+
+TEST_F(delivery_actor_test, an_actor_that_fails_gives_its_bytes_back) {
+  hook.secrets = {"whsec_!!!not-base64!!!"};
+  for (std::int64_t seq = 1; seq <= 3; ++seq)
+    db->events[hook_7].push_back(sized_event(seq, 1000));
+  budget = std::make_shared<byte_budget>(1 << 20);
+  start();
+  ASSERT_TRUE(stopped());
+  ctx.reset();
+  EXPECT_EQ(budget->used(), 0);
+}
+
+TEST_F(delivery_actor_test, a_stopped_actor_gives_its_bytes_back) {
+  for (std::int64_t seq = 1; seq <= 3; ++seq)
+    db->events[hook_7].push_back(sized_event(seq, 1000));
+  budget = std::make_shared<byte_budget>(1 << 20);
+  start();
+  EXPECT_EQ(budget->used(), 3000);
+  caf::anon_send(deliverer, stop_atom::value);
+  answer(200);
+  ASSERT_TRUE(stopped());
+  EXPECT_EQ(budget->used(), 0);
 }
 
 } // namespace

@@ -33,9 +33,9 @@ static_assert(!std::is_convertible_v<lease_epoch, stream_seq>);
 // The store's signatures take the types, so a call with arguments swapped fails too.
 using fetch_callback = callback<std::vector<outbox_event>>;
 static_assert(std::is_invocable_v<decltype(&store::fetch_events), store&, hook_id, stream_seq, int,
-                                  fetch_callback>);
+                                  std::int64_t, fetch_callback>);
 static_assert(!std::is_invocable_v<decltype(&store::fetch_events), store&, stream_seq, hook_id, int,
-                                   fetch_callback>,
+                                   std::int64_t, fetch_callback>,
               "hook and seq swapped");
 
 TEST(ids, raw_gives_back_the_integer) {

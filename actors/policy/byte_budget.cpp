@@ -1,0 +1,88 @@
+#include "actors/policy/byte_budget.hpp"
+
+#include <utility>
+
+namespace courier {
+
+byte_budget::byte_budget(std::int64_t capacity, std::function<void()> on_large_release,
+                         std::int64_t release_report_bytes)
+    : capacity_(capacity), on_large_release_(std::move(on_large_release)),
+      release_report_bytes_(release_report_bytes) {}
+
+bool byte_budget::try_take(std::int64_t bytes) {
+  auto used = used_.load(std::memory_order_relaxed);
+  do {
+    if (used + bytes > capacity_)
+      return false;
+  } while (!used_.compare_exchange_weak(used, used + bytes, std::memory_order_relaxed));
+  return true;
+}
+
+void byte_budget::charge(std::int64_t bytes) {
+  used_.fetch_add(bytes, std::memory_order_relaxed);
+}
+
+void byte_budget::give_back(std::int64_t bytes) {
+  used_.fetch_sub(bytes, std::memory_order_relaxed);
+  if (!on_large_release_)
+    return;
+  auto released = released_since_report_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+  // Only the thread that crosses the threshold reports, and resets the tally for the next.
+  if (released >= release_report_bytes_ &&
+      released_since_report_.compare_exchange_strong(released, 0, std::memory_order_relaxed))
+    on_large_release_();
+}
+
+hook_byte_share::hook_byte_share(std::shared_ptr<byte_budget> budget, std::int64_t per_hook_cap)
+    : budget_(std::move(budget)), per_hook_cap_(per_hook_cap) {}
+
+hook_byte_share::~hook_byte_share() {
+  give_all_back();
+}
+
+hook_byte_share::hook_byte_share(hook_byte_share&& other) noexcept
+    : budget_(std::move(other.budget_)), per_hook_cap_(other.per_hook_cap_), held_(other.held_),
+      granted_(other.granted_) {
+  other.held_ = other.granted_ = 0;
+}
+
+hook_byte_share& hook_byte_share::operator=(hook_byte_share&& other) noexcept {
+  if (this != &other) {
+    give_all_back();
+    budget_ = std::move(other.budget_);
+    per_hook_cap_ = other.per_hook_cap_;
+    held_ = std::exchange(other.held_, 0);
+    granted_ = std::exchange(other.granted_, 0);
+  }
+  return *this;
+}
+
+std::optional<std::int64_t> hook_byte_share::grant_fetch() {
+  auto want = per_hook_cap_ - held_ - granted_;
+  if (want <= 0 || !budget_->try_take(want))
+    return std::nullopt;
+  granted_ += want;
+  return want;
+}
+
+void hook_byte_share::settle(std::int64_t fetched) {
+  if (fetched > granted_)
+    budget_->charge(fetched - granted_);
+  else
+    budget_->give_back(granted_ - fetched);
+  granted_ = 0;
+  held_ += fetched;
+}
+
+void hook_byte_share::release(std::int64_t bytes) {
+  held_ -= bytes;
+  budget_->give_back(bytes);
+}
+
+void hook_byte_share::give_all_back() {
+  if (budget_ && held_ + granted_ > 0)
+    budget_->give_back(held_ + granted_);
+  held_ = granted_ = 0;
+}
+
+} // namespace courier
