@@ -24,6 +24,7 @@ struct flusher_state {
   bool tick_scheduled = false;
   std::vector<caf::typed_response_promise<bool>> waiting_next;    // satisfied by the next write
   std::vector<caf::typed_response_promise<bool>> waiting_current; // by the write in flight
+  actor_probe probe; // last: goes before ctx, which keeps its metrics alive
 };
 
 using flusher_actor = cursor_flusher_self::stateful_base<flusher_state>;
@@ -117,7 +118,9 @@ cursor_flusher_self::behavior_type flusher_behavior(flusher_actor* self,
   self->state.ctx = std::move(ctx);
   self->state.parent = std::move(parent);
   self->state.log = net::logger("store");
-  return {
+  self->state.probe = actor_probe{self, self->state.ctx->metrics->of_type(actor_type::flusher)};
+  return instrumented<cursor_flusher_self::behavior_type>(
+      self->state.probe,
       [=](advance_atom, const cursor_update& u) {
         merge(self->state, u);
         schedule(self, self->state.ctx->cfg.cursor_flush_interval);
@@ -132,8 +135,7 @@ cursor_flusher_self::behavior_type flusher_behavior(flusher_actor* self,
         self->state.waiting_next.push_back(rp);
         write(self);
         return rp;
-      },
-  };
+      });
 }
 
 } // namespace

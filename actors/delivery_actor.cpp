@@ -43,6 +43,7 @@ struct delivery_state {
   bool stopping = false;
   int head_attempts = 0;
   std::mt19937_64 rng;
+  actor_probe probe; // last: goes before ctx, which keeps its metrics alive
 };
 
 using delivery_impl = delivery_actor_self::stateful_base<delivery_state>;
@@ -186,7 +187,9 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
               static_cast<std::uint64_t>(unix_ms()));
   st.args = std::move(args);
   fetch(self);
-  return {
+  st.probe = actor_probe{self, st.args.ctx->metrics->of_type(actor_type::delivery)};
+  return instrumented<delivery_actor_self::behavior_type>(
+      st.probe,
       [=](wake_atom) {
         auto& st = self->state;
         st.more_available = true;
@@ -202,11 +205,11 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
         if (!fetched.ok())
           return self->quit(exit_reason(with_context(fetched.error(), "fetching events")));
         auto& events = fetched.value();
-        std::int64_t stored = 0;
+        std::int64_t payload_bytes = 0;
         for (const auto& ev : events)
-          stored += ev.stored_bytes;
+          payload_bytes += ev.payload_bytes;
         auto full = events.size() >= static_cast<std::size_t>(st.args.ctx->fetch_batch) ||
-                    stored >= st.fetch_max_bytes;
+                    payload_bytes >= st.fetch_max_bytes;
         st.more_available = st.more_available || full;
         std::int64_t fetched_bytes = 0;
         for (auto& ev : events) {
@@ -297,8 +300,7 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
         st.stopping = true;
         if (!st.in_flight)
           self->quit();
-      },
-  };
+      });
 }
 
 } // namespace

@@ -35,6 +35,7 @@ struct keeper_state {
   lease_clock::clock::time_point session_opened{}; // when the lease session last opened
   bool waiting_logged = false;                     // once per session
   std::mt19937 rng{std::random_device{}()};        // picks which unowned partitions to try
+  actor_probe probe; // last: goes before ctx, which keeps its metrics alive
 };
 
 using keeper_actor = lease_keeper_self::stateful_base<keeper_state>;
@@ -246,8 +247,9 @@ lease_keeper_self::behavior_type keeper_behavior(keeper_actor* self,
   st.parent = std::move(parent);
   st.log = net::logger("lease");
   self->send(self, tick_atom::value);
-  return {
-      [=](tick_atom) { tick(self); },
+  st.probe = actor_probe{self, st.ctx->metrics->of_type(actor_type::lease_keeper)};
+  return instrumented<lease_keeper_self::behavior_type>(
+      st.probe, [=](tick_atom) { tick(self); },
       [=](released_atom, partition_id partition) {
         auto& st = self->state;
         st.releasing.erase(partition);
@@ -275,8 +277,7 @@ lease_keeper_self::behavior_type keeper_behavior(keeper_actor* self,
         for (auto& [p, epoch] : st.held)
           request_release(self, p);
         finish_drain_if_done(self);
-      },
-  };
+      });
 }
 
 } // namespace

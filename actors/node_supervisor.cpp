@@ -40,6 +40,7 @@ struct supervisor_state {
   std::map<partition_id, running_partition> partitions;
   child_registry<partition_id> running; // partition actors by partition
   bool stopping = false;
+  actor_probe probe; // last: goes before ctx, which keeps its metrics alive
 };
 
 using supervisor_actor = node_supervisor_self::stateful_base<supervisor_state>;
@@ -105,7 +106,7 @@ void on_partition_down(supervisor_actor* self, partition_id partition, const caf
   // on this node.
   auto decision =
       st.restarts.backoff_only(rp.failures, failure_history::clock::now(), st.jitter.next());
-  st.ctx->metrics->actor_restarts("partition").Increment();
+  st.ctx->metrics->of_type(actor_type::partition).restarts->Increment();
   st.log->warn("partition actor {} failed ({}); restarting in {} ms", raw(partition),
                to_string(failure), decision.delay.count());
   self->delayed_send(self, decision.delay, restart_atom::value, partition);
@@ -118,7 +119,6 @@ node_supervisor_self::behavior_type supervisor_behavior(supervisor_actor* self,
   st.ctx = ctx;
   st.log = net::logger("node");
   st.restarts = ctx->restarts();
-  st.running = child_registry<partition_id>{ctx->metrics->actors("partition")};
   node_supervisor_self me{self};
   st.flusher = spawn_cursor_flusher(self->system(), ctx, me);
   st.listener =
@@ -132,7 +132,9 @@ node_supervisor_self::behavior_type supervisor_behavior(supervisor_actor* self,
     on_partition_down(self, partition, reason);
   });
   self->send(self, maintain_atom::value);
-  return {
+  st.probe = actor_probe{self, ctx->metrics->of_type(actor_type::node_supervisor)};
+  return instrumented<node_supervisor_self::behavior_type>(
+      st.probe,
       [=](acquired_atom, const lease_grant& g) {
         auto& st = self->state;
         auto& rp = st.partitions[g.partition];
@@ -237,8 +239,7 @@ node_supervisor_self::behavior_type supervisor_behavior(supervisor_actor* self,
         };
         self->request(st.flusher, caf::infinite, flush_atom::value)
             .then([=](bool) { finish(); }, [=](caf::error&) { finish(); });
-      },
-  };
+      });
 }
 
 } // namespace

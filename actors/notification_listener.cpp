@@ -31,6 +31,7 @@ struct listener_state {
   std::chrono::steady_clock::time_point next_scan{};
   int failures = 0; // in a row
   jitter_source jitter;
+  actor_probe probe; // last: goes before ctx, which keeps its metrics alive
 };
 
 using listener_actor = notification_listener_self::stateful_base<listener_state>;
@@ -103,16 +104,16 @@ listener_behavior(listener_actor* self, std::shared_ptr<const node_context> ctx,
   st.parent = std::move(parent);
   st.log = net::logger("listen");
   self->send(self, poll_atom::value);
-  return {
-      [=](poll_atom) { poll(self); },
+  st.probe = actor_probe{self, st.ctx->metrics->of_type(actor_type::listener)};
+  return instrumented<notification_listener_self::behavior_type>(
+      st.probe, [=](poll_atom) { poll(self); },
       [=](held_partitions_atom, std::vector<partition_id>& held) {
         auto& st = self->state;
         bool grew = held.size() > st.partitions.size();
         st.partitions = std::move(held);
         if (grew) // newly acquired partitions: look for their backlog right away
           st.next_scan = {};
-      },
-  };
+      });
 }
 
 } // namespace

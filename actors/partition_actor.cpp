@@ -37,6 +37,7 @@ struct partition_state {
   bool loading = false;
   bool reload_pending = false;
   bool releasing = false;
+  actor_probe probe; // last: goes before ctx, which keeps its metrics alive
 };
 
 using partition_impl = partition_actor_self::stateful_base<partition_state>;
@@ -180,7 +181,7 @@ void on_deliverer_down(partition_impl* self, hook_id hook, const caf::error& rea
   auto decision = failure.code == errc::permanent
                       ? st.restarts.on_failure(entry.failures, now, st.jitter.next())
                       : st.restarts.backoff_only(entry.outages, now, st.jitter.next());
-  ctx.metrics->actor_restarts("delivery").Increment();
+  ctx.metrics->of_type(actor_type::delivery).restarts->Increment();
   entry.restart_scheduled = true;
   if (decision.quarantine) {
     auto until = unix_ms() + decision.delay.count();
@@ -220,13 +221,14 @@ partition_actor_self::behavior_type partition_behavior(partition_impl* self, par
   st.fence->clock = args.ctx->clock;
   st.args = std::move(args);
   st.restarts = st.args.ctx->restarts();
-  st.deliverers = child_registry<hook_id>{st.args.ctx->metrics->actors("delivery")};
   watch_children(self, st.deliverers, [self](hook_id hook, const caf::error& reason) {
     on_deliverer_down(self, hook, reason);
   });
   self->attach_functor([fence = st.fence] { fence->revoked = true; });
   load(self);
-  return {
+  st.probe = actor_probe{self, st.args.ctx->metrics->of_type(actor_type::partition)};
+  return instrumented<partition_actor_self::behavior_type>(
+      st.probe,
       [=](loaded_atom, result<std::vector<hook_spec>>& loaded) {
         auto& st = self->state;
         st.loading = false;
@@ -281,8 +283,7 @@ partition_actor_self::behavior_type partition_behavior(partition_impl* self, par
           if (entry.deliverer)
             self->send_exit(entry.deliverer, caf::exit_reason::kill);
       },
-      [=](revoke_atom) { abandon(self, caf::none); },
-  };
+      [=](revoke_atom) { abandon(self, caf::none); });
 }
 
 } // namespace

@@ -6,7 +6,6 @@
 #include <caf/actor_addr.hpp>
 #include <caf/error.hpp>
 #include <caf/system_messages.hpp>
-#include <prometheus/gauge.h>
 
 #include <optional>
 #include <random>
@@ -15,15 +14,12 @@
 namespace courier {
 
 // The running children of one supervisor under the key it knows them by (a partition,
-// a hook id), with the node's gauge of live actors of that type kept in step.
+// a hook id). (The node's count of running actors per type is kept by each actor's own
+// actor_probe, actors/actor_telemetry.hpp.)
 template <class Key> class child_registry {
 public:
-  child_registry() = default;
-  explicit child_registry(prometheus::Gauge& live) : live_(&live) {}
-
   template <class Handle> void add(const Handle& child, Key key) {
     by_addr_.emplace(child.address(), std::move(key));
-    live_->Increment();
   }
 
   // The key of a child still tracked, now forgotten: on its down message, or when the
@@ -34,14 +30,12 @@ public:
       return std::nullopt;
     Key key = std::move(found->second);
     by_addr_.erase(found);
-    live_->Decrement();
     return key;
   }
 
   bool empty() const { return by_addr_.empty(); }
 
 private:
-  prometheus::Gauge* live_ = nullptr;
   std::unordered_map<caf::actor_addr, Key> by_addr_;
 };
 

@@ -9,7 +9,8 @@ const prometheus::Histogram::BucketBoundaries latency_buckets{
 
 } // namespace
 
-telemetry::telemetry() : registry_(std::make_shared<prometheus::Registry>()) {
+telemetry::telemetry()
+    : registry_(std::make_shared<prometheus::Registry>()), actor_types_(*registry_) {
   auto& r = *registry_;
   hook_deliveries_ = &prometheus::BuildCounter()
                           .Name("courier_hook_deliveries_total")
@@ -20,12 +21,6 @@ telemetry::telemetry() : registry_(std::make_shared<prometheus::Registry>()) {
            .Name("courier_hook_head_attempts")
            .Help("Failed attempts of the event a hook is waiting on (0 = healthy)")
            .Register(r);
-  restarts_ = &prometheus::BuildCounter()
-                   .Name("courier_actor_restarts_total")
-                   .Help("Supervisor restarts of failed actors, by actor type")
-                   .Register(r);
-  actors_ =
-      &prometheus::BuildGauge().Name("courier_actors").Help("Running actors by type").Register(r);
   delivery_latency_ = &prometheus::BuildHistogram()
                            .Name("courier_delivery_latency_seconds")
                            .Help("Emit to successful delivery")
@@ -94,14 +89,6 @@ void telemetry::forget_hook(hook_id hook) {
   hook_deliveries_->Remove(m.failed);
   hook_deliveries_->Remove(m.dead_lettered);
   hook_head_attempts_->Remove(m.head_attempts);
-}
-
-prometheus::Counter& telemetry::actor_restarts(const std::string& actor_type) {
-  return restarts_->Add({{"actor", actor_type}});
-}
-
-prometheus::Gauge& telemetry::actors(const std::string& actor_type) {
-  return actors_->Add({{"actor", actor_type}});
 }
 
 } // namespace courier

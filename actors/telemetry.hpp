@@ -1,6 +1,7 @@
 #pragma once
 // Prometheus metrics per actor type and per hook. One instance per node, shared by all
 // actors; prometheus-cpp metric objects are thread-safe. Served by the admin server.
+#include "actors/actor_telemetry.hpp"
 #include "actors/domain/ids.hpp"
 
 #include <prometheus/counter.h>
@@ -35,8 +36,7 @@ public:
 
   prometheus::Histogram& delivery_latency() { return *delivery_latency_; }
   prometheus::Histogram& attempt_duration() { return *attempt_duration_; }
-  prometheus::Counter& actor_restarts(const std::string& actor_type);
-  prometheus::Gauge& actors(const std::string& actor_type);
+  actor_type_metrics& of_type(actor_type type) { return actor_types_.of(type); }
   prometheus::Counter& quarantined() { return *quarantined_; }
   prometheus::Counter& fenced_writes() { return *fenced_writes_; }
   prometheus::Gauge& partitions_held() { return *partitions_held_; }
@@ -50,8 +50,6 @@ private:
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>* hook_deliveries_;
   prometheus::Family<prometheus::Gauge>* hook_head_attempts_;
-  prometheus::Family<prometheus::Counter>* restarts_;
-  prometheus::Family<prometheus::Gauge>* actors_;
   prometheus::Histogram* delivery_latency_;
   prometheus::Histogram* attempt_duration_;
   prometheus::Counter* quarantined_;
@@ -62,6 +60,7 @@ private:
   prometheus::Gauge* lease_valid_;
   prometheus::Counter* notifications_;
   prometheus::Histogram* takeover_gap_;
+  actor_telemetry actor_types_; // built last: registry_ first
 };
 
 } // namespace courier

@@ -66,18 +66,19 @@ void pg_store::fetch_events(hook_id hook, stream_seq after, int limit, std::int6
   pool_->run<std::vector<outbox_event>>(
       [=](pqxx::connection& conn) {
         pqxx::nontransaction tx{conn};
-        // The byte cut is a running sum of the stored payload sizes (pg_column_size reads
-        // no payload): entries past it are neither detoasted nor sent. The envelope is
-        // assembled here so the payload text is never re-parsed.
+        // The byte cut is a running sum of the payloads' text sizes (what the body will
+        // hold; the stored size can be a fraction of it when compressed): entries past it
+        // are measured but never sent. The envelope is assembled here so the payload text
+        // is never re-parsed.
         auto rows = tx.exec_params(
             R"(SELECT seq, event_id, (extract(epoch FROM emitted_at) * 1000)::bigint,
                   '{"type":' || to_json(event_type)::text || ',"timestamp":"' ||
                   to_char(emitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') ||
-                  '","data":' || payload::text || '}', stored_bytes
+                  '","data":' || payload::text || '}', payload_bytes
              FROM (SELECT o.seq, o.event_id, e.emitted_at, e.event_type, e.payload,
-                          pg_column_size(e.payload)::bigint AS stored_bytes,
-                          sum(pg_column_size(e.payload)) OVER (ORDER BY o.seq) -
-                            pg_column_size(e.payload) AS bytes_before
+                          octet_length(e.payload::text)::bigint AS payload_bytes,
+                          sum(octet_length(e.payload::text)) OVER (ORDER BY o.seq) -
+                            octet_length(e.payload::text) AS bytes_before
                      FROM courier.outbox o JOIN courier.events e ON e.id = o.event_id
                     WHERE o.hook_id = $1 AND o.seq > $2
                     ORDER BY o.seq LIMIT $3) head
@@ -92,7 +93,7 @@ void pg_store::fetch_events(hook_id hook, stream_seq after, int limit, std::int6
           ev.event_id = row[1].as<std::int64_t>();
           ev.emitted_at_ms = row[2].as<std::int64_t>();
           ev.body = row[3].as<std::string>();
-          ev.stored_bytes = row[4].as<std::int64_t>();
+          ev.payload_bytes = row[4].as<std::int64_t>();
           events.push_back(std::move(ev));
         }
         return events;

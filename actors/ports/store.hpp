@@ -20,9 +20,9 @@ public:
   virtual void load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) = 0;
 
   // Up to `limit` stream entries of a hook with seq > after, in seq order, stopping
-  // before the payloads pass `max_bytes` (as stored; the first entry comes whatever its
+  // before the payloads' text passes `max_bytes` (the first entry comes whatever its
   // size, so a hook always moves). Entries beyond the cut are not read. More may follow
-  // when `limit` entries come back or their stored_bytes add up to max_bytes.
+  // when `limit` entries come back or their payload_bytes add up to max_bytes.
   virtual void fetch_events(hook_id hook, stream_seq after, int limit, std::int64_t max_bytes,
                             callback<std::vector<outbox_event>> done) = 0;
 

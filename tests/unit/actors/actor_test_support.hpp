@@ -102,7 +102,7 @@ public:
     done(hooks[partition]);
   }
 
-  // Cuts like the SQL, on stored_bytes: at least one event, then none starting past
+  // Cuts like the SQL, on payload_bytes: at least one event, then none starting past
   // max_bytes.
   void fetch_events(hook_id hook, stream_seq after, int limit, std::int64_t max_bytes,
                     callback<std::vector<outbox_event>> done) override {
@@ -114,7 +114,7 @@ public:
     std::int64_t bytes = 0;
     for (const auto& ev : events[hook])
       if (ev.seq > after && static_cast<int>(out.size()) < limit && bytes < max_bytes) {
-        bytes += ev.stored_bytes;
+        bytes += ev.payload_bytes;
         out.push_back(ev);
       }
     answer<std::vector<outbox_event>>(hold_fetches, held_fetches, std::move(done), std::move(out));

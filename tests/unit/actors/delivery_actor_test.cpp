@@ -763,11 +763,11 @@ TEST_F(delivery_actor_test, stop_with_a_fenced_request_in_flight_exits) {
 
 // -- byte budget -------------------------------------------------------------------------
 
-// An event of `bytes` payload bytes, as stored and as sent.
+// An event whose payload (and body) is `bytes` long.
 outbox_event sized_event(std::int64_t seq, std::size_t bytes) {
   auto ev = event(seq);
   ev.body.resize(bytes, ' ');
-  ev.stored_bytes = static_cast<std::int64_t>(bytes);
+  ev.payload_bytes = static_cast<std::int64_t>(bytes);
   return ev;
 }
 
