@@ -1,5 +1,6 @@
 #include "actors/policy/byte_budget.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace courier {
@@ -9,13 +10,15 @@ byte_budget::byte_budget(std::int64_t capacity, std::function<void()> on_large_r
     : capacity_(capacity), on_large_release_(std::move(on_large_release)),
       release_report_bytes_(release_report_bytes) {}
 
-bool byte_budget::try_take(std::int64_t bytes) {
+std::int64_t byte_budget::take_up_to(std::int64_t wanted, std::int64_t at_least) {
   auto used = used_.load(std::memory_order_relaxed);
+  std::int64_t taking = 0;
   do {
-    if (used + bytes > capacity_)
-      return false;
-  } while (!used_.compare_exchange_weak(used, used + bytes, std::memory_order_relaxed));
-  return true;
+    taking = std::min(wanted, capacity_ - used);
+    if (taking < at_least || taking <= 0)
+      return 0;
+  } while (!used_.compare_exchange_weak(used, used + taking, std::memory_order_relaxed));
+  return taking;
 }
 
 void byte_budget::charge(std::int64_t bytes) {
@@ -59,10 +62,13 @@ hook_byte_share& hook_byte_share::operator=(hook_byte_share&& other) noexcept {
 
 std::optional<std::int64_t> hook_byte_share::grant_fetch() {
   auto want = per_hook_cap_ - held_ - granted_;
-  if (want <= 0 || !budget_->try_take(want))
+  if (want <= 0)
     return std::nullopt;
-  granted_ += want;
-  return want;
+  auto taken = budget_->take_up_to(want, std::min(want, min_grant));
+  if (taken == 0)
+    return std::nullopt;
+  granted_ += taken;
+  return taken;
 }
 
 void hook_byte_share::settle(std::int64_t fetched) {

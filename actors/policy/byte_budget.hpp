@@ -4,15 +4,16 @@
 // shared by every delivery actor on any thread (an atomic counter, no lock).
 //
 // How a hook takes from it (hook_byte_share below): before a fetch it asks for the room
-// left in its own share (max_prefetch_bytes_per_hook minus what it holds) and fetches
-// only if the whole of that fits under the budget; the store then returns events up to
-// that many bytes, but always at least one, so one event larger than the grant (or than
-// the whole budget) is still fetched and charged in full. Hence the node never holds
-// more than max_buffered_bytes plus, per fetch granted at the same time, one event's
-// excess over its grant; grants are at least half a hook's share, so at most
-// 2 * max_buffered_bytes / max_prefetch_bytes_per_hook such fetches exist at once.
-// This keeps a hook with one huge event moving (it never waits for an impossible grant)
-// without letting thousands of idle-to-busy hooks each take an event beyond the budget.
+// left in its own share (max_prefetch_bytes_per_hook minus what it holds) and gets what
+// the budget has left of that, but no crumbs: a grant is at least min_grant (64 KiB, or
+// the whole room when smaller), otherwise the hook waits and asks again. The store then
+// returns events up to the grant, but always at least one, so one event larger than the
+// grant (or than the whole budget) is still fetched and charged in full: a hook never
+// waits for an impossible grant. Hence the node holds at most max_buffered_bytes plus,
+// for each fetch in flight when the budget ran out, its first event's excess over its
+// grant (an event is at most 1 MiB, courier's payload limit). Partial grants keep hooks
+// sharing a nearly spent budget; whole grants only would serialize hooks whose share is
+// a large part of the budget.
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -29,8 +30,9 @@ public:
   explicit byte_budget(std::int64_t capacity, std::function<void()> on_large_release = {},
                        std::int64_t release_report_bytes = 64LL << 20);
 
-  // Takes `bytes` if they fit under the capacity whole; false leaves nothing taken.
-  bool try_take(std::int64_t bytes);
+  // Takes as much of `wanted` as fits under the capacity if that is at least `at_least`;
+  // returns what it took (0: nothing).
+  std::int64_t take_up_to(std::int64_t wanted, std::int64_t at_least);
   // Takes `bytes` whatever the capacity says (an event larger than its grant).
   void charge(std::int64_t bytes);
   void give_back(std::int64_t bytes);
@@ -62,8 +64,10 @@ public:
 
   // Whether the hook holds so little (under half its share) that a fetch is worth it.
   bool wants_more() const { return held_ + granted_ < per_hook_cap_ / 2; }
+  static constexpr std::int64_t min_grant = 64 << 10;
+
   // The byte cap for the next fetch, taken from the budget; nullopt while the budget
-  // cannot spare it (wait and ask again). Call only when wants_more().
+  // cannot spare min_grant (wait and ask again). Call only when wants_more().
   std::optional<std::int64_t> grant_fetch();
   // The fetch is back with `fetched` bytes of new events: the unused grant goes back,
   // an event beyond it is charged.

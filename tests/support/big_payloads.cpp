@@ -11,6 +11,7 @@ void emit_big_to(const std::string& db_url, std::int64_t hook_id, int count, std
   static const char hex[] = "0123456789abcdef";
   std::mt19937_64 rng{std::random_device{}()};
   pqxx::connection conn{db_url};
+  pqxx::work tx{conn};
   for (int i = 0; i < count; ++i) {
     // jsonb prints ": " and ", ": leave room for them under courier's 1 MiB payload limit.
     std::string payload = "{\"n\":" + std::to_string(i + 1) + ",\"pad\":\"";
@@ -19,10 +20,9 @@ void emit_big_to(const std::string& db_url, std::int64_t hook_id, int count, std
       for (auto r = rng(), k = r - r; k < 16 && payload.size() + 2 < length; ++k, r >>= 4)
         payload += hex[r & 15];
     payload += "\"}";
-    pqxx::work tx{conn};
     emit_to(tx, hook_id, "bench.big", payload);
-    tx.commit();
   }
+  tx.commit();
 }
 
 long proc_status_kb(pid_t pid, const std::string& field) {

@@ -8,8 +8,9 @@
 
 namespace courier::test {
 
-// Commits `count` events to one hook, one per transaction, each a JSON object whose
-// text is just under `bytes` long (random hex: pglz barely shrinks it).
+// Commits `count` events to one hook in one transaction (they appear at once, as a
+// backlog), each a JSON object whose text is just under `bytes` long (random hex: pglz
+// barely shrinks it).
 void emit_big_to(const std::string& db_url, std::int64_t hook_id, int count, std::size_t bytes);
 
 // A field of /proc/<pid>/status in KiB (e.g. "VmRSS", "VmHWM"); -1 when unreadable.

@@ -1,5 +1,5 @@
-// The node's byte budget and one hook's share of it: grants fit under the capacity whole,
-// an event beyond its grant is charged in full, and a share gives everything back when
+// The node's byte budget and one hook's share of it: grants fit under the capacity, no
+// crumbs, an event beyond its grant is charged in full, and a share gives everything back when
 // it goes (so an actor that exits cannot leak budget).
 #include "actors/policy/byte_budget.hpp"
 
@@ -11,21 +11,32 @@
 namespace courier {
 namespace {
 
-TEST(byte_budget, takes_only_what_fits_whole) {
+TEST(byte_budget, a_refusal_takes_nothing) {
   byte_budget budget{100};
-  EXPECT_TRUE(budget.try_take(60));
-  EXPECT_FALSE(budget.try_take(41));
-  EXPECT_EQ(budget.used(), 60) << "a refusal takes nothing";
-  EXPECT_TRUE(budget.try_take(40));
+  EXPECT_EQ(budget.take_up_to(60, 60), 60);
+  EXPECT_EQ(budget.take_up_to(41, 41), 0);
+  EXPECT_EQ(budget.used(), 60);
+  EXPECT_EQ(budget.take_up_to(40, 40), 40);
   budget.give_back(100);
   EXPECT_EQ(budget.used(), 0);
+}
+
+TEST(byte_budget, takes_up_to_what_is_left_but_no_less_than_asked) {
+  byte_budget budget{100};
+  EXPECT_EQ(budget.take_up_to(70, 10), 70);
+  EXPECT_EQ(budget.take_up_to(70, 10), 30) << "what is left";
+  budget.give_back(25);
+  EXPECT_EQ(budget.take_up_to(70, 30), 0) << "less than at_least: nothing";
+  EXPECT_EQ(budget.used(), 75);
+  EXPECT_EQ(budget.take_up_to(70, 25), 25);
+  EXPECT_EQ(budget.take_up_to(1, 0), 0) << "a spent budget grants nothing";
 }
 
 TEST(byte_budget, a_charge_may_pass_the_capacity) {
   byte_budget budget{100};
   budget.charge(250);
   EXPECT_EQ(budget.used(), 250);
-  EXPECT_FALSE(budget.try_take(1));
+  EXPECT_EQ(budget.take_up_to(1, 1), 0);
 }
 
 TEST(byte_budget, reports_each_time_releases_add_up_to_the_threshold) {
@@ -49,7 +60,7 @@ TEST(byte_budget, concurrent_takers_never_pass_the_capacity) {
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&] {
       for (int i = 0; i < 20000; ++i)
-        if (budget.try_take(300)) {
+        if (budget.take_up_to(300, 300) == 300) {
           if (budget.used() > 1000)
             passed = true;
           budget.give_back(300);
@@ -90,13 +101,26 @@ TEST(hook_byte_share, an_event_beyond_the_grant_is_charged_in_full) {
   EXPECT_EQ(budget->used(), 0);
 }
 
-TEST(hook_byte_share, waits_while_the_budget_cannot_spare_its_grant) {
-  auto budget = std::make_shared<byte_budget>(1500);
-  ASSERT_TRUE(budget->try_take(1000));
+TEST(hook_byte_share, takes_part_of_its_room_but_no_crumbs) {
+  constexpr std::int64_t min = hook_byte_share::min_grant;
+  auto budget = std::make_shared<byte_budget>(10 * min);
+  ASSERT_EQ(budget->take_up_to(8 * min, 8 * min), 8 * min);
+  hook_byte_share share{budget, 4 * min};
+  EXPECT_EQ(share.grant_fetch(), 2 * min) << "what the budget has left";
+  share.settle(0);
+  ASSERT_EQ(budget->take_up_to(2 * min - 1, 1), 2 * min - 1);
+  EXPECT_EQ(share.grant_fetch(), std::nullopt) << "one byte is no grant: wait";
+  EXPECT_EQ(budget->used(), 10 * min - 1);
+  budget->give_back(8 * min);
+  EXPECT_EQ(share.grant_fetch(), 4 * min);
+}
+
+TEST(hook_byte_share, a_room_smaller_than_the_floor_is_granted_whole_or_not_at_all) {
+  auto budget = std::make_shared<byte_budget>(1000);
   hook_byte_share share{budget, 1000};
+  ASSERT_EQ(budget->take_up_to(500, 500), 500);
   EXPECT_EQ(share.grant_fetch(), std::nullopt);
-  EXPECT_EQ(budget->used(), 1000);
-  budget->give_back(1000);
+  budget->give_back(500);
   EXPECT_EQ(share.grant_fetch(), 1000);
 }
 
