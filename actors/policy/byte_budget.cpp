@@ -5,11 +5,6 @@
 
 namespace courier {
 
-byte_budget::byte_budget(std::int64_t capacity, std::function<void()> on_large_release,
-                         std::int64_t release_report_bytes)
-    : capacity_(capacity), on_large_release_(std::move(on_large_release)),
-      release_report_bytes_(release_report_bytes) {}
-
 std::int64_t byte_budget::take_up_to(std::int64_t wanted, std::int64_t at_least) {
   auto used = used_.load(std::memory_order_relaxed);
   std::int64_t taking = 0;
@@ -27,13 +22,6 @@ void byte_budget::charge(std::int64_t bytes) {
 
 void byte_budget::give_back(std::int64_t bytes) {
   used_.fetch_sub(bytes, std::memory_order_relaxed);
-  if (!on_large_release_)
-    return;
-  auto released = released_since_report_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
-  // Only the thread that crosses the threshold reports, and resets the tally for the next.
-  if (released >= release_report_bytes_ &&
-      released_since_report_.compare_exchange_strong(released, 0, std::memory_order_relaxed))
-    on_large_release_();
 }
 
 hook_byte_share::hook_byte_share(std::shared_ptr<byte_budget> budget, std::int64_t per_hook_cap)

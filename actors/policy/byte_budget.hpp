@@ -16,7 +16,6 @@
 // a large part of the budget.
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 
@@ -24,11 +23,7 @@ namespace courier {
 
 class byte_budget {
 public:
-  // on_large_release (optional) is called, on the releasing thread, whenever releases
-  // since the last call add up to release_report_bytes: the node uses it to hand freed
-  // heap back to the kernel.
-  explicit byte_budget(std::int64_t capacity, std::function<void()> on_large_release = {},
-                       std::int64_t release_report_bytes = 64LL << 20);
+  explicit byte_budget(std::int64_t capacity) : capacity_(capacity) {}
 
   // Takes as much of `wanted` as fits under the capacity if that is at least `at_least`;
   // returns what it took (0: nothing).
@@ -43,9 +38,6 @@ public:
 private:
   const std::int64_t capacity_;
   std::atomic<std::int64_t> used_{0};
-  std::function<void()> on_large_release_;
-  const std::int64_t release_report_bytes_;
-  std::atomic<std::int64_t> released_since_report_{0};
 };
 
 // What one delivery actor holds of the node's budget: the bytes of its buffered events

@@ -10,6 +10,14 @@
 namespace courier::test {
 namespace {
 
+// The bound is about the allocator of a normal build: ASan's quarantine and TSan's
+// shadow memory keep freed blocks, so sanitized runs check only delivery and order.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool rss_is_comparable = false;
+#else
+constexpr bool rss_is_comparable = true;
+#endif
+
 class byte_budget : public pg_test {};
 
 TEST_F(byte_budget, big_backlogs_stay_within_the_nodes_budget) {
@@ -41,7 +49,8 @@ TEST_F(byte_budget, big_backlogs_stay_within_the_nodes_budget) {
   const long peak_kb = proc_status_kb(node.pid(), "VmHWM");
   std::cout << "byte budget: empty " << empty_kb / 1024 << " MiB, peak " << peak_kb / 1024
             << " MiB with " << hooks * events << " MiB of events\n";
-  EXPECT_LE(peak_kb, empty_kb + ((budget_mib + allowance_mib) << 10));
+  if (rss_is_comparable)
+    EXPECT_LE(peak_kb, empty_kb + ((budget_mib + allowance_mib) << 10));
   for (int h = 0; h < hooks; ++h)
     EXPECT_EQ(sub_.duplicates("big" + std::to_string(h)), 0u);
 }

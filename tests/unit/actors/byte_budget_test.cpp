@@ -39,20 +39,6 @@ TEST(byte_budget, a_charge_may_pass_the_capacity) {
   EXPECT_EQ(budget.take_up_to(1, 1), 0);
 }
 
-TEST(byte_budget, reports_each_time_releases_add_up_to_the_threshold) {
-  int reports = 0;
-  byte_budget budget{1000, [&reports] { ++reports; }, 100};
-  budget.charge(1000);
-  budget.give_back(60);
-  EXPECT_EQ(reports, 0);
-  budget.give_back(60);
-  EXPECT_EQ(reports, 1);
-  budget.give_back(99);
-  EXPECT_EQ(reports, 1);
-  budget.give_back(1);
-  EXPECT_EQ(reports, 2);
-}
-
 TEST(byte_budget, concurrent_takers_never_pass_the_capacity) {
   byte_budget budget{1000};
   std::atomic<bool> passed{false};
