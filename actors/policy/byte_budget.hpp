@@ -11,9 +11,9 @@
 // grant (or than the whole budget) is still fetched and charged in full: a hook never
 // waits for an impossible grant. Hence the node holds at most max_buffered_bytes plus,
 // for each fetch in flight when the budget ran out, its first event's excess over its
-// grant (an event is at most 1 MiB, courier's payload limit). Partial grants keep hooks
-// sharing a nearly spent budget; whole grants only would serialize hooks whose share is
-// a large part of the budget.
+// grant (an event is at most courier.settings.max_payload_bytes, 1 MiB by default).
+// Partial grants keep hooks sharing a nearly spent budget; whole grants only would
+// serialize hooks whose share is a large part of the budget.
 #include <atomic>
 #include <cstdint>
 #include <memory>
