@@ -208,7 +208,7 @@ const std::vector<key_spec>& key_specs() {
        [](const node_config& c) {
          return std::to_string(c.max_response_body);
        }},
-      {"max_buffered_bytes", "a byte count from 1048576 (1 MiB) to 68719476736 (64 GiB)",
+      {"max_buffered_bytes", "a byte count from 1048576 to 68719476736",
        [](node_config& c, const std::string& t) {
          c.max_buffered_bytes = parse_integer(t, 1LL << 20, 1LL << 36);
        },
@@ -216,7 +216,7 @@ const std::vector<key_spec>& key_specs() {
          return std::to_string(c.max_buffered_bytes);
        }},
       {"max_prefetch_bytes_per_hook",
-       "a byte count from 1024 to max_buffered_bytes (and at most 1073741824)",
+       "a byte count from 1024 to max_buffered_bytes (at most 1 GiB)",
        [](node_config& c, const std::string& t) {
          c.max_prefetch_bytes_per_hook = parse_integer(t, 1024, 1LL << 30);
        },
