@@ -4,6 +4,7 @@
 #include "actors/messages.hpp"
 #include "actors/unix_time.hpp"
 #include "actors/webhook/attempt.hpp"
+#include "actors/webhook/trace_context.hpp"
 #include "net/log.hpp"
 
 #include <deque>
@@ -101,8 +102,8 @@ void try_send(delivery_impl* self) {
     return;
   }
   const auto& head = st.buffer.front();
-  auto built = webhook::build_request(st.args.hook, head, st.head_attempts + 1, unix_ms() / 1000,
-                                      st.attempt);
+  webhook::attempt_identity attempt{st.head_attempts + 1, unix_ms() / 1000, st.rng()};
+  auto built = webhook::build_request(st.args.hook, head, attempt, st.attempt);
   if (!built.ok()) // bad data: fail, the partition actor restarts or quarantines us
     return self->quit(exit_reason(built.error()));
   auto req = std::move(built.value());
@@ -125,8 +126,8 @@ void on_success(delivery_impl* self) {
   auto& st = self->state;
   auto ev = pop_head(st);
   if (st.head_attempts > 0)
-    st.log->info("hook {} seq {} delivered after {} attempts", raw(st.args.hook.id), raw(ev.seq),
-                 st.head_attempts + 1);
+    st.log->info("hook {} seq {} delivered after {} attempts{}", raw(st.args.hook.id), raw(ev.seq),
+                 st.head_attempts + 1, webhook::trace_log_suffix(ev.traceparent));
   st.head_attempts = 0;
   st.metrics.head_attempts->Set(0);
   st.metrics.delivered->Increment();
@@ -139,8 +140,8 @@ void park(delivery_impl* self, const std::string& error) {
   auto& st = self->state;
   const auto& head = st.buffer.front();
   dead_letter_request req{position(st, head.seq), st.head_attempts, error};
-  st.log->warn("hook {} seq {} dead-lettered after {} attempts: {}", raw(st.args.hook.id),
-               raw(head.seq), st.head_attempts, error);
+  st.log->warn("hook {} seq {} dead-lettered after {} attempts: {}{}", raw(st.args.hook.id),
+               raw(head.seq), st.head_attempts, error, webhook::trace_log_suffix(head.traceparent));
   st.in_flight = true; // nothing else may go out until the park is durable
   delivery_actor_self me{self};
   auto seq = head.seq;
@@ -156,7 +157,8 @@ void on_failure(delivery_impl* self, const webhook::answer& a) {
   st.metrics.failed->Increment();
   st.metrics.head_attempts->Set(st.head_attempts);
   const auto& error = a.description;
-  auto seq = st.buffer.front().seq;
+  const auto& head = st.buffer.front();
+  auto seq = head.seq;
   if (cfg.poison == config::poison_policy::dead_letter && st.head_attempts >= cfg.max_attempts) {
     park(self, error);
     return;
@@ -165,8 +167,9 @@ void on_failure(delivery_impl* self, const webhook::answer& a) {
   auto delay = st.args.ctx->retry.next_delay(st.head_attempts, a.retry_after, unit(st.rng));
   // Logged and recorded on attempts 1, 2, 4, 8...: visible without flooding.
   if (is_power_of_two(st.head_attempts)) {
-    st.log->warn("hook {} blocked on seq {}: attempt {} failed ({}); next try in {} ms",
-                 raw(st.args.hook.id), raw(seq), st.head_attempts, error, delay.count());
+    st.log->warn("hook {} blocked on seq {}: attempt {} failed ({}); next try in {} ms{}",
+                 raw(st.args.hook.id), raw(seq), st.head_attempts, error, delay.count(),
+                 webhook::trace_log_suffix(head.traceparent));
     st.args.ctx->db->record_failure({position(st, seq), st.head_attempts, error},
                                     log_if_failed(st.log, "recording a delivery failure"));
   }

@@ -5,6 +5,8 @@ string(APPEND body "const std::vector<migration>& migrations() {\n  static const
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME_WE)
   string(REGEX MATCH "^[0-9]+" version ${name})
+  # 008 would be an (invalid) octal literal in C++: the version is the number, not its digits.
+  math(EXPR version "${version}")
   file(READ ${f} sql)
   string(APPEND body "    {${version}, \"${name}\", R\"courier_sql(${sql})courier_sql\"},\n")
 endforeach()

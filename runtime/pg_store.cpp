@@ -67,21 +67,21 @@ void pg_store::fetch_events(hook_id hook, stream_seq after, int limit, std::int6
       [=](pqxx::connection& conn) {
         pqxx::nontransaction tx{conn};
         // The byte cut is a running sum of the payloads' text sizes (what the body will
-        // hold; the stored size can be a fraction of it when compressed): entries past it
+        // hold; the stored size can be a fraction of it when compressed) over the first
+        // `limit` entries only, so a long backlog is never read whole: entries past the cut
         // are measured but never sent. The envelope is assembled here so the payload text
         // is never re-parsed.
         auto rows = tx.exec_params(
             R"(SELECT seq, event_id, (extract(epoch FROM emitted_at) * 1000)::bigint,
                   '{"type":' || to_json(event_type)::text || ',"timestamp":"' ||
                   to_char(emitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') ||
-                  '","data":' || payload::text || '}', payload_bytes
-             FROM (SELECT o.seq, o.event_id, e.emitted_at, e.event_type, e.payload,
-                          octet_length(e.payload::text)::bigint AS payload_bytes,
-                          sum(octet_length(e.payload::text)) OVER (ORDER BY o.seq) -
-                            octet_length(e.payload::text) AS bytes_before
-                     FROM courier.outbox o JOIN courier.events e ON e.id = o.event_id
-                    WHERE o.hook_id = $1 AND o.seq > $2
-                    ORDER BY o.seq LIMIT $3) head
+                  '","data":' || payload::text || '}', payload_bytes, coalesce(traceparent, '')
+             FROM (SELECT *, sum(payload_bytes) OVER (ORDER BY seq) - payload_bytes AS bytes_before
+                     FROM (SELECT o.seq, o.event_id, e.emitted_at, e.event_type, e.payload,
+                                  e.traceparent, octet_length(e.payload::text)::bigint AS payload_bytes
+                             FROM courier.outbox o JOIN courier.events e ON e.id = o.event_id
+                            WHERE o.hook_id = $1 AND o.seq > $2
+                            ORDER BY o.seq LIMIT $3) head) sized
             WHERE bytes_before < $4
             ORDER BY seq)",
             raw(hook), raw(after), limit, max_bytes);
@@ -94,6 +94,7 @@ void pg_store::fetch_events(hook_id hook, stream_seq after, int limit, std::int6
           ev.emitted_at_ms = row[2].as<std::int64_t>();
           ev.body = row[3].as<std::string>();
           ev.payload_bytes = row[4].as<std::int64_t>();
+          ev.traceparent = row[5].as<std::string>();
           events.push_back(std::move(ev));
         }
         return events;

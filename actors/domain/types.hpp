@@ -41,6 +41,7 @@ struct outbox_event {
   std::int64_t emitted_at_ms = 0; // unix ms of emit (for commit->delivery latency)
   std::string body;               // {"type":..,"timestamp":..,"data":..}
   std::int64_t payload_bytes = 0; // the payload's text size (the fetch's byte cut)
+  std::string traceparent;        // W3C trace context stored at emit; empty: none
 };
 
 // A partition lease as granted to this node; epoch fences writes made under it.

@@ -1,6 +1,7 @@
 #include "actors/webhook/attempt.hpp"
 
 #include "actors/webhook/retry_after.hpp"
+#include "actors/webhook/trace_context.hpp"
 #include "net/signer.hpp"
 
 namespace courier::webhook {
@@ -52,11 +53,11 @@ std::string message_id(std::int64_t event_id, hook_id hook) {
   return "msg_" + std::to_string(event_id) + "_" + std::to_string(raw(hook));
 }
 
-result<net::http_request> build_request(const hook_spec& hook, const outbox_event& ev, int attempt,
-                                        std::int64_t unix_seconds,
+result<net::http_request> build_request(const hook_spec& hook, const outbox_event& ev,
+                                        const attempt_identity& attempt,
                                         const attempt_settings& settings) {
   auto id = message_id(ev.event_id, hook.id);
-  auto signature = net::signature_header(hook.secrets, id, unix_seconds, ev.body);
+  auto signature = net::signature_header(hook.secrets, id, attempt.unix_seconds, ev.body);
   if (signature.empty())
     return error{errc::permanent, "hook " + std::to_string(raw(hook.id)) + " has no usable secret"};
   net::http_request req;
@@ -66,11 +67,13 @@ result<net::http_request> build_request(const hook_spec& hook, const outbox_even
   req.flow = std::to_string(raw(hook.id)); // the client shares its slots fairly across hooks
   req.headers = {{"content-type", "application/json"},
                  {"webhook-id", std::move(id)},
-                 {"webhook-timestamp", std::to_string(unix_seconds)},
+                 {"webhook-timestamp", std::to_string(attempt.unix_seconds)},
                  {"webhook-signature", std::move(signature)},
                  {"courier-seq", std::to_string(raw(ev.seq))},
-                 {"courier-attempt", std::to_string(attempt)},
+                 {"courier-attempt", std::to_string(attempt.number)},
                  {"user-agent", settings.user_agent}};
+  if (auto trace = parse_traceparent(ev.traceparent))
+    req.headers.emplace_back("traceparent", attempt_traceparent(*trace, attempt.span_id));
   return req;
 }
 

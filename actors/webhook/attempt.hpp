@@ -27,12 +27,20 @@ struct attempt_settings {
   std::chrono::milliseconds timeout{15000}; // the whole attempt
 };
 
-// The POST of `ev` to the hook's URL as attempt number `attempt` (1 on the first try),
-// signed at `unix_seconds` with each of the hook's secrets that decodes. Fails as
-// permanent when none does: bad data, which no retry can mend. `may_send` is left to
-// the caller (it is the caller's lease fence).
-result<net::http_request> build_request(const hook_spec& hook, const outbox_event& ev, int attempt,
-                                        std::int64_t unix_seconds,
+// What tells one attempt from another: its number (1 on the first try), when it is
+// signed, and its own trace span (random, drawn by the caller).
+struct attempt_identity {
+  int number = 1;
+  std::int64_t unix_seconds = 0;
+  std::uint64_t span_id = 0;
+};
+
+// The POST of `ev` to the hook's URL as attempt `attempt`, signed with each of the hook's
+// secrets that decodes, with a `traceparent` continuing the event's stored trace (none
+// without one). Fails as permanent when no secret decodes: bad data, which no retry can
+// mend. `may_send` is left to the caller (it is the caller's lease fence).
+result<net::http_request> build_request(const hook_spec& hook, const outbox_event& ev,
+                                        const attempt_identity& attempt,
                                         const attempt_settings& settings);
 
 enum class verdict {

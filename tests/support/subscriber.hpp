@@ -38,6 +38,7 @@ struct delivery {
   std::string body;       // empty when subscriber_options::keep_bodies is false
   std::string content_type;
   std::string user_agent;
+  std::string traceparent;                  // empty when absent
   std::chrono::steady_clock::time_point at; // arrival of the complete request
   int status_sent = 200;
   unsigned short peer_port = 0; // the sender's local port: which process sent it (see socket_owner)

@@ -100,6 +100,7 @@ private:
     d.signature = std::string(req["webhook-signature"]);
     d.content_type = std::string(req[http::field::content_type]);
     d.user_agent = std::string(req[http::field::user_agent]);
+    d.traceparent = std::string(req["traceparent"]);
     if (state_->keep_bodies) {
       d.body = std::move(req.body());
     }

@@ -38,11 +38,12 @@ outbox_event event() {
 }
 
 const attempt_settings settings{"courier/0.1.0", 1234ms};
+const attempt_identity first{1, 1445412480, 0x1234};
 
 // -- the request --------------------------------------------------------------------
 
 TEST(webhook_request, is_the_signed_post_of_the_event) {
-  auto built = build_request(hook(), event(), 3, 1445412480, settings);
+  auto built = build_request(hook(), event(), {3, 1445412480, 0x1234}, settings);
   ASSERT_TRUE(built.ok()) << built.error().message;
   const auto& req = built.value();
   EXPECT_EQ(req.url, "https://subscriber.test/hooks/7");
@@ -62,6 +63,30 @@ TEST(webhook_request, is_the_signed_post_of_the_event) {
                                       {"user-agent", "courier/0.1.0"}}));
 }
 
+TEST(webhook_request, continues_the_stored_trace_with_a_span_of_its_own) {
+  auto ev = event();
+  ev.traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  auto built = build_request(hook(), ev, {2, 1445412480, 0xa1b2c3d4e5f60718}, settings);
+  ASSERT_TRUE(built.ok());
+  const auto& headers = built.value().headers;
+  ASSERT_EQ(headers.size(), 8u);
+  EXPECT_EQ(headers.back(),
+            (std::pair<std::string, std::string>{
+                "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-a1b2c3d4e5f60718-01"}));
+}
+
+TEST(webhook_request, sends_no_traceparent_without_a_valid_stored_one) {
+  for (const char* stored : {"", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+                             "zz-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}) {
+    auto ev = event();
+    ev.traceparent = stored;
+    auto built = build_request(hook(), ev, first, settings);
+    ASSERT_TRUE(built.ok());
+    for (const auto& [name, value] : built.value().headers)
+      EXPECT_NE(name, "traceparent") << "stored: '" << stored << "'";
+  }
+}
+
 TEST(webhook_request, message_id_names_event_and_hook) {
   EXPECT_EQ(message_id(1001, hook_id{7}), "msg_1001_7");
   EXPECT_NE(message_id(1001, hook_id{7}), message_id(1001, hook_id{8}));
@@ -72,7 +97,7 @@ TEST(webhook_request, signs_once_per_secret_during_rotation) {
   auto older = "whsec_" + net::base64_encode("the previous key");
   auto h = hook();
   h.secrets = {secret, older};
-  auto built = build_request(h, event(), 1, 1445412480, settings);
+  auto built = build_request(h, event(), first, settings);
   ASSERT_TRUE(built.ok());
   auto header = built.value().headers[3];
   ASSERT_EQ(header.first, "webhook-signature");
@@ -84,7 +109,7 @@ TEST(webhook_request, signs_once_per_secret_during_rotation) {
 TEST(webhook_request, secrets_that_do_not_decode_are_skipped) {
   auto h = hook();
   h.secrets = {"whsec_!!!", secret};
-  auto built = build_request(h, event(), 1, 1445412480, settings);
+  auto built = build_request(h, event(), first, settings);
   ASSERT_TRUE(built.ok());
   EXPECT_EQ(built.value().headers[3].second,
             *courier::test::expected_signature(secret, "msg_1001_7", "1445412480", event().body));
@@ -93,12 +118,12 @@ TEST(webhook_request, secrets_that_do_not_decode_are_skipped) {
 TEST(webhook_request, no_usable_secret_is_a_permanent_error) {
   auto h = hook();
   h.secrets = {"whsec_!!!not-base64!!!"};
-  auto built = build_request(h, event(), 1, 1445412480, settings);
+  auto built = build_request(h, event(), first, settings);
   ASSERT_FALSE(built.ok());
   EXPECT_EQ(built.error().code, errc::permanent);
   EXPECT_NE(built.error().message.find("hook 7"), std::string::npos) << built.error().message;
   h.secrets = {};
-  EXPECT_FALSE(build_request(h, event(), 1, 1445412480, settings).ok());
+  EXPECT_FALSE(build_request(h, event(), first, settings).ok());
 }
 
 // -- the answer -----------------------------------------------------------------------
