@@ -63,6 +63,10 @@ cluster_gauges::cluster_gauges(prometheus::Registry& r)
                                 r)),
       hook_backlog_(gauge_family("courier_cluster_hook_backlog_events",
                                  "Undelivered events of the most lagging hooks", r)),
+      hook_head_attempts_(gauge_family("courier_cluster_hook_head_attempts",
+                                       "Failed attempts of the event each of the most lagging "
+                                       "hooks waits on (0: not failing)",
+                                       r)),
       hooks_(gauge_family("courier_cluster_hooks",
                           "Hooks by state: active, blocked (head event failing), quarantined, "
                           "paused, disabled",
@@ -102,10 +106,12 @@ void cluster_gauges::publish(const cluster_stats& s) {
     auto& series = published_hooks_[lag.hook];
     if (series.oldest == nullptr) {
       const std::map<std::string, std::string> labels{{"hook", std::to_string(raw(lag.hook))}};
-      series = {&hook_oldest_->Add(labels), &hook_backlog_->Add(labels)};
+      series = {&hook_oldest_->Add(labels), &hook_backlog_->Add(labels),
+                &hook_head_attempts_->Add(labels)};
     }
     series.oldest->Set(lag.oldest_undelivered_seconds);
     series.backlog->Set(static_cast<double>(lag.backlog));
+    series.head_attempts->Set(lag.head_attempts);
   }
   for (auto it = published_hooks_.begin(); it != published_hooks_.end();) {
     if (current.count(it->first) > 0) {
@@ -114,6 +120,7 @@ void cluster_gauges::publish(const cluster_stats& s) {
     }
     hook_oldest_->Remove(it->second.oldest);
     hook_backlog_->Remove(it->second.backlog);
+    hook_head_attempts_->Remove(it->second.head_attempts);
     it = published_hooks_.erase(it);
   }
 }

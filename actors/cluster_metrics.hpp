@@ -37,10 +37,12 @@ private:
   struct hook_series {
     prometheus::Gauge* oldest = nullptr;
     prometheus::Gauge* backlog = nullptr;
+    prometheus::Gauge* head_attempts = nullptr;
   };
 
   prometheus::Family<prometheus::Gauge>* hook_oldest_;
   prometheus::Family<prometheus::Gauge>* hook_backlog_;
+  prometheus::Family<prometheus::Gauge>* hook_head_attempts_;
   prometheus::Family<prometheus::Gauge>* hooks_;
   prometheus::Family<prometheus::Gauge>* partitions_;
   prometheus::Gauge* oldest_;

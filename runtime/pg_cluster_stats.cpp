@@ -29,11 +29,12 @@ constexpr const char* hooks_sql = R"(
 // Active hooks with a backlog, oldest waiting event first. The head event is looked up
 // per lagging hook (index lookups), never by joining whole outbox partitions.
 constexpr const char* lagging_sql = R"(
-  SELECT l.hook_id, l.backlog,
+  SELECT l.hook_id, l.backlog, l.head_attempts,
          greatest(extract(epoch FROM now() - (
            SELECT e.emitted_at FROM courier.outbox o JOIN courier.events e ON e.id = o.event_id
             WHERE o.hook_id = l.hook_id AND o.seq = l.delivered_seq + 1)), 0)::float8 AS age
-    FROM (SELECT h.id AS hook_id, c.delivered_seq, s.next_seq - 1 - c.delivered_seq AS backlog
+    FROM (SELECT h.id AS hook_id, c.delivered_seq, s.next_seq - 1 - c.delivered_seq AS backlog,
+                 c.head_attempts
             FROM courier.hooks h
             JOIN courier.streams s ON s.hook_id = h.id
             JOIN courier.cursors c ON c.hook_id = h.id
@@ -74,7 +75,8 @@ void pg_cluster_stats::read(int top_hooks, callback<cluster_stats> done) {
         auto lagging = tx.exec_params(lagging_sql, std::max(top_hooks, 1));
         for (const auto& row : lagging) {
           hook_lag lag{hook_id{row[0].as<std::int64_t>()},
-                       row[2].is_null() ? 0 : row[2].as<double>(), row[1].as<std::int64_t>()};
+                       row[3].is_null() ? 0 : row[3].as<double>(), row[1].as<std::int64_t>(),
+                       row[2].as<int>()};
           s.oldest_undelivered_seconds =
               std::max(s.oldest_undelivered_seconds, lag.oldest_undelivered_seconds);
           if (static_cast<int>(s.most_lagging.size()) < top_hooks)

@@ -16,6 +16,8 @@ struct hook_lag {
   hook_id hook{};
   double oldest_undelivered_seconds = 0; // since the emit of the event it waits on
   std::int64_t backlog = 0;              // committed events after its cursor
+  int head_attempts = 0; // failed attempts of the event it waits on, as last recorded
+                         // (attempts 1, 2, 4, 8, ...: see the delivery actor)
 };
 
 // Hooks by state, each hook counted once (courier.hook_status's states, with blocked

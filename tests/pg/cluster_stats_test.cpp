@@ -49,6 +49,7 @@ TEST_F(cluster_stats_read, counts_hooks_by_state_and_the_backlog_of_active_ones)
   emit_numbered_to(db_, blocked, "t", 1);
   age(old_lag, 100);
   age(new_lag, 10);
+  age(blocked, 5);
   sql("UPDATE courier.hooks SET state = 'paused' WHERE id = " + std::to_string(paused));
   sql("UPDATE courier.hooks SET state = 'disabled' WHERE id = " + std::to_string(disabled));
   sql("UPDATE courier.cursors SET quarantined_until = now() + interval '1 minute' "
@@ -67,10 +68,17 @@ TEST_F(cluster_stats_read, counts_hooks_by_state_and_the_backlog_of_active_ones)
   ASSERT_EQ(s.most_lagging.size(), 2u);
   EXPECT_EQ(s.most_lagging[0].hook, hook_id{old_lag});
   EXPECT_EQ(s.most_lagging[0].backlog, 3);
+  EXPECT_EQ(s.most_lagging[0].head_attempts, 0);
   EXPECT_NEAR(s.most_lagging[0].oldest_undelivered_seconds, 100, 5);
   EXPECT_EQ(s.most_lagging[1].hook, hook_id{new_lag});
   EXPECT_NEAR(s.most_lagging[1].oldest_undelivered_seconds, 10, 5);
   EXPECT_NEAR(s.oldest_undelivered_seconds, 100, 5);
+
+  // Third by age: the blocked hook, with how often its head event failed.
+  const auto three = read(3);
+  ASSERT_EQ(three.most_lagging.size(), 3u);
+  EXPECT_EQ(three.most_lagging[2].hook, hook_id{blocked});
+  EXPECT_EQ(three.most_lagging[2].head_attempts, 2);
 
   // No per-hook series wanted: the overall oldest is still there.
   const auto aggregate_only = read(0);

@@ -56,7 +56,7 @@ cluster_stats snapshot(std::vector<hook_lag> lagging) {
 TEST(cluster_gauges, publish_sets_every_gauge) {
   prometheus::Registry registry;
   cluster_gauges gauges{registry};
-  gauges.publish(snapshot({{hook_id{17}, 42.5, 900}, {hook_id{4}, 3.0, 5}}));
+  gauges.publish(snapshot({{hook_id{17}, 42.5, 900, 8}, {hook_id{4}, 3.0, 5}}));
 
   EXPECT_EQ(value_of(registry, "courier_cluster_oldest_undelivered_seconds"), 42.5);
   EXPECT_EQ(value_of(registry, "courier_cluster_backlog_events"), 1234);
@@ -72,6 +72,8 @@ TEST(cluster_gauges, publish_sets_every_gauge) {
   EXPECT_EQ(value_of(registry, "courier_cluster_hook_oldest_undelivered_seconds", {{"hook", "17"}}),
             42.5);
   EXPECT_EQ(value_of(registry, "courier_cluster_hook_backlog_events", {{"hook", "4"}}), 5);
+  EXPECT_EQ(value_of(registry, "courier_cluster_hook_head_attempts", {{"hook", "17"}}), 8);
+  EXPECT_EQ(value_of(registry, "courier_cluster_hook_head_attempts", {{"hook", "4"}}), 0);
 }
 
 TEST(cluster_gauges, hooks_that_stop_lagging_lose_their_series) {
@@ -83,6 +85,8 @@ TEST(cluster_gauges, hooks_that_stop_lagging_lose_their_series) {
   EXPECT_EQ(value_of(registry, "courier_cluster_hook_oldest_undelivered_seconds", {{"hook", "17"}}),
             std::nullopt);
   EXPECT_EQ(value_of(registry, "courier_cluster_hook_backlog_events", {{"hook", "17"}}),
+            std::nullopt);
+  EXPECT_EQ(value_of(registry, "courier_cluster_hook_head_attempts", {{"hook", "17"}}),
             std::nullopt);
   EXPECT_EQ(value_of(registry, "courier_cluster_hook_oldest_undelivered_seconds", {{"hook", "4"}}),
             8.0);
