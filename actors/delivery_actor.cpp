@@ -30,7 +30,8 @@ struct delivery_state {
 
   delivery_args args;
   webhook::attempt_settings attempt;
-  hook_metrics metrics;
+  delivery_metrics metrics;
+  blocked_mark blocked; // counted in metrics.blocked_hooks while the head is failing
   std::shared_ptr<spdlog::logger> log;
   std::deque<outbox_event> buffer;
   hook_byte_share bytes; // the buffer's share of the node's byte budget
@@ -43,11 +44,20 @@ struct delivery_state {
   bool retry_scheduled = false;
   bool stopping = false;
   int head_attempts = 0;
+  std::uint64_t activity = 0;   // messages handled: an idle timer armed before one is stale
+  std::uint64_t wakes_seen = 0; // from the partition actor (told when passivating)
   std::mt19937_64 rng;
   actor_probe probe; // last: goes before ctx, which keeps its metrics alive
 };
 
 using delivery_impl = delivery_actor_self::stateful_base<delivery_state>;
+
+// Every exit goes through here: a stopping actor is never idle, so no passivation timer
+// outlives it.
+void exit_now(delivery_impl* self, caf::error reason = caf::error{}) {
+  self->state.stopping = true;
+  self->quit(std::move(reason));
+}
 
 cursor_update position(const delivery_state& st, stream_seq seq) {
   return {st.args.hook.id, st.args.hook.partition, st.args.epoch, seq};
@@ -61,7 +71,7 @@ void fetch(delivery_impl* self) {
   auto max_bytes = st.bytes.grant_fetch();
   if (!max_bytes) { // the node's budget is spent: ask again once deliveries freed some
     st.awaiting_budget = true;
-    self->delayed_send(self, budget_retry_delay, wake_atom::value);
+    self->delayed_send(self, budget_retry_delay, budget_atom::value);
     return;
   }
   st.fetching = true;
@@ -105,7 +115,7 @@ void try_send(delivery_impl* self) {
   webhook::attempt_identity attempt{st.head_attempts + 1, unix_ms() / 1000, st.rng()};
   auto built = webhook::build_request(st.args.hook, head, attempt, st.attempt);
   if (!built.ok()) // bad data: fail, the partition actor restarts or quarantines us
-    return self->quit(exit_reason(built.error()));
+    return exit_now(self, exit_reason(built.error()));
   auto req = std::move(built.value());
   req.may_send = [fence = st.args.fence] {
     return fence->open();
@@ -129,7 +139,7 @@ void on_success(delivery_impl* self) {
     st.log->info("hook {} seq {} delivered after {} attempts{}", raw(st.args.hook.id), raw(ev.seq),
                  st.head_attempts + 1, webhook::trace_log_suffix(ev.traceparent));
   st.head_attempts = 0;
-  st.metrics.head_attempts->Set(0);
+  st.blocked.set(false);
   st.metrics.delivered->Increment();
   st.args.ctx->metrics->delivery_latency().Observe(
       std::max<double>(0.0, static_cast<double>(unix_ms() - ev.emitted_at_ms) / 1000.0));
@@ -155,7 +165,7 @@ void on_failure(delivery_impl* self, const webhook::answer& a) {
   const auto& cfg = st.args.ctx->cfg;
   ++st.head_attempts;
   st.metrics.failed->Increment();
-  st.metrics.head_attempts->Set(st.head_attempts);
+  st.blocked.set(true);
   const auto& error = a.description;
   const auto& head = st.buffer.front();
   auto seq = head.seq;
@@ -176,15 +186,51 @@ void on_failure(delivery_impl* self, const webhook::answer& a) {
   schedule_send(self, delay);
 }
 
+// Nothing to send, nothing under way: the state in which the actor may passivate.
+bool quiescent(const delivery_state& st) {
+  return st.buffer.empty() && !st.fetching && !st.more_available && !st.in_flight &&
+         !st.retry_scheduled && !st.stopping && !st.awaiting_budget;
+}
+
+// After each message: when it left the actor with nothing to do, passivate unless
+// another message comes within passivate_after.
+void arm_idle_timer(delivery_impl* self) {
+  auto& st = self->state;
+  if (quiescent(st))
+    self->delayed_send(self, st.args.ctx->cfg.passivate_after, idle_atom::value, st.activity);
+}
+
+// A handler with F's exact signature (CAF matches handlers by it) that counts its message
+// as activity, staling idle timers armed before it, and arms a new one when it left the
+// actor idle.
+template <class F, class Signature> struct activity_handler;
+
+template <class F, class... Ts> struct activity_handler<F, void(Ts...)> {
+  delivery_impl* self;
+  F handler;
+
+  void operator()(Ts... xs) {
+    ++self->state.activity;
+    handler(std::forward<Ts>(xs)...);
+    arm_idle_timer(self);
+  }
+};
+
+template <class F> auto active(delivery_impl* self, F handler) {
+  return activity_handler<F, typename caf::detail::get_callable_trait<F>::fun_sig>{
+      self, std::move(handler)};
+}
+
 delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delivery_args args) {
   auto& st = self->state;
   self->set_exception_handler(exception_to_error);
   st.log = net::logger("dispatch");
   st.attempt = {args.ctx->user_agent, args.ctx->cfg.http_timeout};
-  st.metrics = args.ctx->metrics->for_hook(args.hook.id);
+  st.metrics = args.ctx->metrics->deliveries();
+  st.blocked = blocked_mark{st.metrics.blocked_hooks};
   st.fetched_through = args.hook.delivered_seq;
   st.head_attempts = args.hook.head_attempts;
-  st.metrics.head_attempts->Set(st.head_attempts);
+  st.blocked.set(st.head_attempts > 0);
   st.bytes = hook_byte_share{args.ctx->budget, args.ctx->cfg.max_prefetch_bytes_per_hook};
   st.rng.seed(static_cast<std::uint64_t>(raw(args.hook.id)) ^
               static_cast<std::uint64_t>(unix_ms()));
@@ -193,105 +239,128 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
   st.probe = actor_probe{self, st.args.ctx->metrics->of_type(actor_type::delivery)};
   return instrumented<delivery_actor_self::behavior_type>(
       st.probe,
-      [=](wake_atom) {
+      active(self,
+             [=](wake_atom) {
+               auto& st = self->state;
+               ++st.wakes_seen;
+               st.more_available = true;
+               // While the head is failing, a wake-up (a NOTIFY, the backlog scan) fetches
+               // nothing: what comes after the head waits for it anyway, and hundreds of
+               // failing hooks fetching on every scan would starve the healthy ones' reads.
+               if (!st.fetching && st.buffer.size() < refill_below && st.head_attempts == 0)
+                 fetch(self);
+             }),
+      active(self,
+             [=](budget_atom) {
+               self->state.awaiting_budget = false;
+               fetch(self);
+             }),
+      [=](idle_atom, std::uint64_t armed_at) {
         auto& st = self->state;
-        st.more_available = true;
-        st.awaiting_budget = false;
-        if (!st.fetching && st.buffer.size() < refill_below)
-          fetch(self);
-      },
-      [=](fetched_atom, result<std::vector<outbox_event>>& fetched) {
-        auto& st = self->state;
-        st.fetching = false;
-        // The store failed us: exit with its error; the partition actor decides by its
-        // class how soon to restart us from the durable cursor.
-        if (!fetched.ok())
-          return self->quit(exit_reason(with_context(fetched.error(), "fetching events")));
-        auto& events = fetched.value();
-        std::int64_t payload_bytes = 0;
-        for (const auto& ev : events)
-          payload_bytes += ev.payload_bytes;
-        auto full = events.size() >= static_cast<std::size_t>(st.args.ctx->fetch_batch) ||
-                    payload_bytes >= st.fetch_max_bytes;
-        st.more_available = st.more_available || full;
-        std::int64_t fetched_bytes = 0;
-        for (auto& ev : events) {
-          if (ev.seq <= st.fetched_through)
-            continue;
-          st.fetched_through = ev.seq;
-          fetched_bytes += static_cast<std::int64_t>(ev.body.size());
-          st.buffer.push_back(std::move(ev));
-        }
-        st.bytes.settle(fetched_bytes);
-        try_send(self);
-        if (st.more_available && st.buffer.size() < refill_below)
-          fetch(self);
-      },
-      [=](try_send_atom) {
-        self->state.retry_scheduled = false;
-        try_send(self);
-      },
-      [=](http_done_atom, stream_seq seq, net::http_result& r) {
-        auto& st = self->state;
-        st.in_flight = false;
-        if (st.buffer.empty() || st.buffer.front().seq != seq)
-          return; // cannot happen: one request at a time; ignore defensively
-        auto a = webhook::classify(r, std::chrono::system_clock::now());
-        switch (a.kind) {
-        case webhook::verdict::not_sent:
-          if (st.stopping)
-            return self->quit();
-          return schedule_send(self, std::chrono::milliseconds{100}); // hold the head
-        case webhook::verdict::delivered:
-          on_success(self);
-          break;
-        case webhook::verdict::gone: {
-          st.log->warn("hook {} answered 410 Gone: disabling it", raw(st.args.hook.id));
-          // Stop only once the hook is durably disabled, so the partition actor,
-          // reloading after we exit, cannot see it active and start us again.
-          st.stopping = true;
-          delivery_actor_self me{self};
-          st.args.ctx->db->disable_hook(
-              st.args.hook.id, "subscriber answered 410 Gone",
-              [me](result<void> r) { caf::anon_send(me, disabled_atom::value, std::move(r)); });
+        if (armed_at != st.activity || !quiescent(st))
           return;
-        }
-        case webhook::verdict::retry_after:
-        case webhook::verdict::retryable:
-          on_failure(self, a);
-          break;
-        }
-        if (st.stopping)
-          return self->quit();
-        try_send(self);
+        self->send(st.args.parent, passivated_atom::value, st.args.hook.id, st.fetched_through,
+                   st.wakes_seen);
+        exit_now(self);
       },
-      [=](parked_atom, stream_seq seq, result<void>& r) {
-        auto& st = self->state;
-        st.in_flight = false;
-        if (!r.ok()) {
-          // Fenced (the partition has a new owner) or a store failure: the partition
-          // actor reads the class from the exit reason and drops the partition, or
-          // restarts us from the durable cursor.
-          if (r.error().code == errc::fenced)
-            st.args.ctx->metrics->fenced_writes().Increment();
-          st.stopping = true;
-          return self->quit(exit_reason(r.error()));
-        }
-        if (!st.buffer.empty() && st.buffer.front().seq == seq)
-          pop_head(st);
-        st.head_attempts = 0;
-        st.metrics.head_attempts->Set(0);
-        st.metrics.dead_lettered->Increment();
-        if (st.stopping)
-          return self->quit();
-        try_send(self);
-      },
+      active(self,
+             [=](fetched_atom, result<std::vector<outbox_event>>& fetched) {
+               auto& st = self->state;
+               st.fetching = false;
+               // The store failed us: exit with its error; the partition actor decides by its
+               // class how soon to restart us from the durable cursor.
+               if (!fetched.ok())
+                 return exit_now(self,
+                                 exit_reason(with_context(fetched.error(), "fetching events")));
+               auto& events = fetched.value();
+               std::int64_t payload_bytes = 0;
+               for (const auto& ev : events)
+                 payload_bytes += ev.payload_bytes;
+               auto full = events.size() >= static_cast<std::size_t>(st.args.ctx->fetch_batch) ||
+                           payload_bytes >= st.fetch_max_bytes;
+               st.more_available = st.more_available || full;
+               std::int64_t fetched_bytes = 0;
+               for (auto& ev : events) {
+                 if (ev.seq <= st.fetched_through)
+                   continue;
+                 st.fetched_through = ev.seq;
+                 fetched_bytes += static_cast<std::int64_t>(ev.body.size());
+                 st.buffer.push_back(std::move(ev));
+               }
+               st.bytes.settle(fetched_bytes);
+               try_send(self);
+               if (st.more_available && st.buffer.size() < refill_below)
+                 fetch(self);
+             }),
+      active(self,
+             [=](try_send_atom) {
+               self->state.retry_scheduled = false;
+               try_send(self);
+             }),
+      active(self,
+             [=](http_done_atom, stream_seq seq, net::http_result& r) {
+               auto& st = self->state;
+               st.in_flight = false;
+               if (st.buffer.empty() || st.buffer.front().seq != seq)
+                 return; // cannot happen: one request at a time; ignore defensively
+               auto a = webhook::classify(r, std::chrono::system_clock::now());
+               switch (a.kind) {
+               case webhook::verdict::not_sent:
+                 if (st.stopping)
+                   return exit_now(self);
+                 return schedule_send(self, std::chrono::milliseconds{100}); // hold the head
+               case webhook::verdict::delivered:
+                 on_success(self);
+                 break;
+               case webhook::verdict::gone: {
+                 st.log->warn("hook {} answered 410 Gone: disabling it", raw(st.args.hook.id));
+                 // Stop only once the hook is durably disabled, so the partition actor,
+                 // reloading after we exit, cannot see it active and start us again.
+                 st.stopping = true;
+                 delivery_actor_self me{self};
+                 st.args.ctx->db->disable_hook(
+                     st.args.hook.id, "subscriber answered 410 Gone", [me](result<void> r) {
+                       caf::anon_send(me, disabled_atom::value, std::move(r));
+                     });
+                 return;
+               }
+               case webhook::verdict::retry_after:
+               case webhook::verdict::retryable:
+                 on_failure(self, a);
+                 break;
+               }
+               if (st.stopping)
+                 return exit_now(self);
+               try_send(self);
+             }),
+      active(self,
+             [=](parked_atom, stream_seq seq, result<void>& r) {
+               auto& st = self->state;
+               st.in_flight = false;
+               if (!r.ok()) {
+                 // Fenced (the partition has a new owner) or a store failure: the partition
+                 // actor reads the class from the exit reason and drops the partition, or
+                 // restarts us from the durable cursor.
+                 if (r.error().code == errc::fenced)
+                   st.args.ctx->metrics->fenced_writes().Increment();
+                 st.stopping = true;
+                 return exit_now(self, exit_reason(r.error()));
+               }
+               if (!st.buffer.empty() && st.buffer.front().seq == seq)
+                 pop_head(st);
+               st.head_attempts = 0;
+               st.blocked.set(false);
+               st.metrics.dead_lettered->Increment();
+               if (st.stopping)
+                 return exit_now(self);
+               try_send(self);
+             }),
       [=](disabled_atom, result<void>& r) {
         // A failed disable exits with its error, so the partition actor applies its
         // restart policy before the 410 is asked for again.
         if (!r.ok())
-          return self->quit(exit_reason(with_context(r.error(), "disabling the hook")));
-        self->quit();
+          return exit_now(self, exit_reason(with_context(r.error(), "disabling the hook")));
+        exit_now(self);
       },
       [=](hook_spec_atom, hook_spec& spec) {
         auto& hook = self->state.args.hook;
@@ -302,7 +371,7 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
         auto& st = self->state;
         st.stopping = true;
         if (!st.in_flight)
-          self->quit();
+          exit_now(self);
       });
 }
 

@@ -25,6 +25,9 @@ using try_send_atom = caf::atom_constant<caf::atom("try_send")>;
 using http_done_atom = caf::atom_constant<caf::atom("http_done")>;
 using parked_atom = caf::atom_constant<caf::atom("parked")>;
 using disabled_atom = caf::atom_constant<caf::atom("disabled")>;
+using budget_atom = caf::atom_constant<caf::atom("budget")>;
+using idle_atom = caf::atom_constant<caf::atom("idle")>;
+using passivated_atom = caf::atom_constant<caf::atom("passivated")>;
 // cursor flusher
 using advance_atom = caf::atom_constant<caf::atom("advance")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;

@@ -15,11 +15,17 @@ using namespace atoms;
 
 namespace {
 
+// What the partition keeps of a hook, running or passivated (then this is all it costs:
+// the spec, with delivered_seq where its last deliverer stopped).
 struct hook_entry {
   hook_spec spec;
   delivery_actor deliverer;
-  failure_history failures; // its own (permanent): spend the restart budget
-  failure_history outages;  // retryable: only lengthen the backoff
+  std::uint64_t wakes_sent = 0; // to the running deliverer
+  bool passivating = false;     // the deliverer said it passivates; its exit is normal
+  bool wake_lost = false;       // ... but a wake-up reached it too late: start again
+  bool passivated = false;      // no deliverer because it had nothing to send
+  failure_history failures;     // its own (permanent): spend the restart budget
+  failure_history outages;      // retryable: only lengthen the backoff
   bool restart_scheduled = false;
   bool deleted = false;
 };
@@ -48,7 +54,10 @@ bool should_run(const hook_spec& h) {
 
 void start_deliverer(partition_impl* self, hook_entry& entry) {
   auto& st = self->state;
-  delivery_args args{st.args.ctx, entry.spec, st.args.lease.epoch, st.fence, st.args.flusher};
+  entry.passivated = false;
+  entry.wakes_sent = 0;
+  delivery_args args{st.args.ctx, entry.spec,      st.args.lease.epoch,
+                     st.fence,    st.args.flusher, caf::actor_cast<delivery_actor_parent>(self)};
   entry.deliverer = spawn_delivery_actor(self, std::move(args));
   st.deliverers.add(entry.deliverer, entry.spec.id);
 }
@@ -71,8 +80,16 @@ void load(partition_impl* self) {
   });
 }
 
+// Whether a hook without a deliverer has something to do: events after its cursor, or a
+// failing head (whose retry schedule its deliverer keeps).
+bool has_work(const hook_spec& h) {
+  return h.last_seq > h.delivered_seq || h.head_attempts > 0;
+}
+
 void start_or_wait(partition_impl* self, hook_entry& entry) {
-  if (should_run(entry.spec)) {
+  if (should_run(entry.spec) && !has_work(entry.spec)) {
+    entry.passivated = true; // a wake-up (NOTIFY or the backlog scan) starts it
+  } else if (should_run(entry.spec)) {
     start_deliverer(self, entry);
   } else if (entry.spec.state == hook_state::active) { // quarantined: come back when it ends
     entry.restart_scheduled = true;
@@ -94,7 +111,6 @@ void reconcile(partition_impl* self, std::vector<hook_spec>& specs) {
       stop_deliverer(self, entry);
       entry.deleted = true;
       if (!entry.deliverer) {
-        st.args.ctx->metrics->forget_hook(it->first);
         it = st.hooks.erase(it);
         continue;
       }
@@ -107,8 +123,12 @@ void reconcile(partition_impl* self, std::vector<hook_spec>& specs) {
         entry.spec.secrets = found->second.secrets;
         self->send(entry.deliverer, hook_spec_atom::value, entry.spec);
       }
-    } else if (!entry.restart_scheduled) { // resumed or restarting: from the durable cursor
+    } else if (!entry.restart_scheduled) { // passivated, resumed or restarting
+      // A passivated deliverer may have delivered past the durable cursor (the flusher
+      // writes it a moment later): start from whichever is further.
+      auto known = entry.passivated ? entry.spec.delivered_seq : stream_seq{};
       entry.spec = std::move(found->second);
+      entry.spec.delivered_seq = std::max(entry.spec.delivered_seq, known);
       start_or_wait(self, entry);
     }
     fresh.erase(it->first);
@@ -155,10 +175,18 @@ void on_deliverer_down(partition_impl* self, hook_id hook, const caf::error& rea
   if (st.releasing)
     return finish_release_if_idle(self);
   if (entry.deleted) {
-    st.args.ctx->metrics->forget_hook(hook);
     st.hooks.erase(it);
     return;
   }
+  if (entry.passivating && !reason) {
+    entry.passivating = false;
+    if (entry.spec.state == hook_state::active && entry.wake_lost)
+      start_deliverer(self, entry);
+    else
+      entry.passivated = true;
+    return;
+  }
+  entry.passivating = false;
   if (entry.spec.state != hook_state::active)
     return;
   if (!reason) { // it stopped itself after disabling the hook (410 Gone)
@@ -258,10 +286,26 @@ partition_actor_self::behavior_type partition_behavior(partition_impl* self, par
         auto& st = self->state;
         auto it = st.hooks.find(hook);
         if (it == st.hooks.end()) {
-          load(self); // a hook created after our last load
+          load(self);                        // a hook created after our last load
+        } else if (it->second.passivating) { // it is exiting: start it again once it has
+          it->second.wake_lost = true;
         } else if (it->second.deliverer) {
+          ++it->second.wakes_sent;
           self->send(it->second.deliverer, wake_atom::value);
+        } else if (it->second.passivated && should_run(it->second.spec)) {
+          start_deliverer(self, it->second);
         }
+      },
+      [=](passivated_atom, hook_id hook, stream_seq delivered, std::uint64_t wakes_seen) {
+        auto it = self->state.hooks.find(hook);
+        if (it == self->state.hooks.end())
+          return;
+        auto& entry = it->second;
+        entry.spec.delivered_seq = std::max(entry.spec.delivered_seq, delivered);
+        entry.spec.last_seq = std::max(entry.spec.last_seq, delivered);
+        entry.spec.head_attempts = 0;
+        entry.passivating = true;
+        entry.wake_lost = wakes_seen != entry.wakes_sent;
       },
       [=](restart_atom, hook_id hook) { restart(self, hook); },
       [=](release_atom) {

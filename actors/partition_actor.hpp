@@ -34,7 +34,9 @@ using partition_actor_self = partition_actor::extend<
     // timer: a failed or quarantined hook's deliverer may start again
     caf::reacts_to<atoms::restart_atom, hook_id>,
     // timer: the release's grace period is over
-    caf::reacts_to<atoms::grace_over_atom>>;
+    caf::reacts_to<atoms::grace_over_atom>,
+    // a deliverer with nothing to send is exiting (see delivery_actor_parent)
+    caf::reacts_to<atoms::passivated_atom, hook_id, stream_seq, std::uint64_t>>;
 
 struct partition_args {
   std::shared_ptr<const node_context> ctx;

@@ -12,15 +12,19 @@ const prometheus::Histogram::BucketBoundaries latency_buckets{
 telemetry::telemetry()
     : registry_(std::make_shared<prometheus::Registry>()), actor_types_(*registry_) {
   auto& r = *registry_;
-  hook_deliveries_ = &prometheus::BuildCounter()
-                          .Name("courier_hook_deliveries_total")
-                          .Help("Delivery attempts per hook by outcome")
-                          .Register(r);
-  hook_head_attempts_ =
+  auto& outcomes = prometheus::BuildCounter()
+                       .Name("courier_deliveries_total")
+                       .Help("Delivery attempts of this node's hooks by outcome")
+                       .Register(r);
+  deliveries_.delivered = &outcomes.Add({{"outcome", "success"}});
+  deliveries_.failed = &outcomes.Add({{"outcome", "failure"}});
+  deliveries_.dead_lettered = &outcomes.Add({{"outcome", "dead_letter"}});
+  deliveries_.blocked_hooks =
       &prometheus::BuildGauge()
-           .Name("courier_hook_head_attempts")
-           .Help("Failed attempts of the event a hook is waiting on (0 = healthy)")
-           .Register(r);
+           .Name("courier_hooks_blocked")
+           .Help("Hooks of this node whose head event is failing (running delivery actors)")
+           .Register(r)
+           .Add({});
   delivery_latency_ = &prometheus::BuildHistogram()
                            .Name("courier_delivery_latency_seconds")
                            .Help("Emit to successful delivery")
@@ -73,22 +77,22 @@ telemetry::telemetry()
                         .Add({});
 }
 
-hook_metrics telemetry::for_hook(hook_id hook) {
-  auto id = std::to_string(raw(hook));
-  hook_metrics m;
-  m.delivered = &hook_deliveries_->Add({{"hook", id}, {"outcome", "success"}});
-  m.failed = &hook_deliveries_->Add({{"hook", id}, {"outcome", "failure"}});
-  m.dead_lettered = &hook_deliveries_->Add({{"hook", id}, {"outcome", "dead_letter"}});
-  m.head_attempts = &hook_head_attempts_->Add({{"hook", id}});
-  return m;
+blocked_mark& blocked_mark::operator=(blocked_mark&& other) noexcept {
+  set(false);
+  gauge_ = other.gauge_;
+  counted_ = other.counted_;
+  other.counted_ = false;
+  return *this;
 }
 
-void telemetry::forget_hook(hook_id hook) {
-  auto m = for_hook(hook);
-  hook_deliveries_->Remove(m.delivered);
-  hook_deliveries_->Remove(m.failed);
-  hook_deliveries_->Remove(m.dead_lettered);
-  hook_head_attempts_->Remove(m.head_attempts);
+void blocked_mark::set(bool blocked) {
+  if (gauge_ == nullptr || blocked == counted_)
+    return;
+  if (blocked)
+    gauge_->Increment();
+  else
+    gauge_->Decrement();
+  counted_ = blocked;
 }
 
 } // namespace courier

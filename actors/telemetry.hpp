@@ -16,13 +16,32 @@
 
 namespace courier {
 
-// The metrics of one hook, resolved once by its delivery actor (label lookups are
-// not free) and removed when the hook leaves the node.
-struct hook_metrics {
+// What delivery actors count, node-wide: no series per hook, so /metrics stays small
+// however many hooks a node hosts (the most lagging hooks get series of their own from
+// actors/cluster_metrics, bounded by metrics_top_hooks).
+struct delivery_metrics {
   prometheus::Counter* delivered = nullptr;
   prometheus::Counter* failed = nullptr;
   prometheus::Counter* dead_lettered = nullptr;
-  prometheus::Gauge* head_attempts = nullptr; // > 0: the hook is blocked on its head event
+  prometheus::Gauge* blocked_hooks = nullptr; // hooks whose head event is failing
+};
+
+// One delivery actor's part in delivery_metrics::blocked_hooks: counted while its head
+// event is failing, and uncounted when the actor ends however it ends.
+class blocked_mark {
+public:
+  blocked_mark() = default;
+  explicit blocked_mark(prometheus::Gauge* gauge) : gauge_(gauge) {}
+  blocked_mark(const blocked_mark&) = delete;
+  blocked_mark& operator=(const blocked_mark&) = delete;
+  blocked_mark& operator=(blocked_mark&& other) noexcept;
+  ~blocked_mark() { set(false); }
+
+  void set(bool blocked);
+
+private:
+  prometheus::Gauge* gauge_ = nullptr;
+  bool counted_ = false;
 };
 
 class telemetry {
@@ -31,8 +50,7 @@ public:
 
   std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
 
-  hook_metrics for_hook(hook_id hook);
-  void forget_hook(hook_id hook);
+  const delivery_metrics& deliveries() const { return deliveries_; }
 
   prometheus::Histogram& delivery_latency() { return *delivery_latency_; }
   prometheus::Histogram& attempt_duration() { return *attempt_duration_; }
@@ -48,8 +66,7 @@ public:
 
 private:
   std::shared_ptr<prometheus::Registry> registry_;
-  prometheus::Family<prometheus::Counter>* hook_deliveries_;
-  prometheus::Family<prometheus::Gauge>* hook_head_attempts_;
+  delivery_metrics deliveries_;
   prometheus::Histogram* delivery_latency_;
   prometheus::Histogram* attempt_duration_;
   prometheus::Counter* quarantined_;

@@ -187,6 +187,13 @@ const std::vector<key_spec>& key_specs() {
        [](const node_config& c) {
          return format_duration(c.poll_interval);
        }},
+      {"passivate_after_ms", "a positive duration (e.g. 5000 or 5s)",
+       [](node_config& c, const std::string& t) {
+         c.passivate_after = parse_duration_at_least(t, 1ms);
+       },
+       [](const node_config& c) {
+         return format_duration(c.passivate_after);
+       }},
       {"lease_tick_ms", "a duration of at least 50ms (e.g. 500 or 500ms)",
        [](node_config& c, const std::string& t) {
          c.lease_tick = parse_duration_at_least(t, 50ms);

@@ -40,6 +40,9 @@ struct node_config {
   // Extensions beyond the contract (documented in config/README.md):
   int db_pool_size = 4; // connections used for outbox reads and cursor writes
   std::chrono::milliseconds poll_interval{2000}; // safety-net poll when NOTIFY is quiet
+  // A hook's delivery actor with nothing to send stops after this long; a new event
+  // (NOTIFY or the poll) starts it again.
+  std::chrono::milliseconds passivate_after{5000};
   std::chrono::milliseconds lease_tick{500};     // lease heartbeat / balance period
   std::chrono::milliseconds cursor_flush_interval{50};
   int max_response_body = 65536;

@@ -33,8 +33,10 @@ void pg_store::load_hooks(partition_id partition, callback<std::vector<hook_spec
         pqxx::nontransaction tx{conn};
         auto rows = tx.exec_params(
             R"(SELECT h.id, h.url, h.secrets, h.state, c.delivered_seq, c.head_attempts,
-                  coalesce((extract(epoch FROM c.quarantined_until) * 1000)::bigint, 0)
+                  coalesce((extract(epoch FROM c.quarantined_until) * 1000)::bigint, 0),
+                  s.next_seq - 1
              FROM courier.hooks h JOIN courier.cursors c ON c.hook_id = h.id
+                  JOIN courier.streams s ON s.hook_id = h.id
             WHERE h.partition = $1)",
             raw(partition));
         std::vector<hook_spec> hooks;
@@ -54,6 +56,7 @@ void pg_store::load_hooks(partition_id partition, callback<std::vector<hook_spec
           h.delivered_seq = stream_seq{row[4].as<std::int64_t>()};
           h.head_attempts = row[5].as<int>();
           h.quarantined_until_ms = row[6].as<std::int64_t>();
+          h.last_seq = stream_seq{row[7].as<std::int64_t>()};
           hooks.push_back(std::move(h));
         }
         return hooks;

@@ -30,6 +30,7 @@ struct hook_spec {
   std::vector<std::string> secrets; // newest first
   hook_state state = hook_state::active;
   stream_seq delivered_seq{};            // durable cursor
+  stream_seq last_seq{};                 // the stream's last committed seq when loaded
   int head_attempts = 0;                 // failed attempts of the event after the cursor
   std::int64_t quarantined_until_ms = 0; // unix ms; 0 = not quarantined
 };

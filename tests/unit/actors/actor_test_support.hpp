@@ -5,6 +5,7 @@
 // and the HTTP client that record every call. The fakes answer on the test thread,
 // either at once or when the test releases a held callback.
 #include "actors/cursor_flusher.hpp"
+#include "actors/delivery_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/node_context.hpp"
 #include "actors/ports/store.hpp"
@@ -99,7 +100,13 @@ public:
       load_error.reset();
       return done(failure);
     }
-    done(hooks[partition]);
+    // Like courier.streams: a hook's last seq is that of its last event (or what the
+    // test set, for a backlog the fetches will not serve).
+    auto loaded = hooks[partition];
+    for (auto& h : loaded)
+      if (!events[h.id].empty())
+        h.last_seq = std::max(h.last_seq, events[h.id].back().seq);
+    done(std::move(loaded));
   }
 
   // Cuts like the SQL, on payload_bytes: at least one event, then none starting past
@@ -273,8 +280,15 @@ inline caf::actor_system_config& testing_config(caf::actor_system_config& cfg) {
 }
 
 // What a recording actor saw: the flusher's inbox, or a supervisor's.
+struct passivation {
+  hook_id hook;
+  stream_seq delivered;
+  std::uint64_t wakes_seen;
+};
+
 struct inbox {
   std::vector<cursor_update> advances;
+  std::vector<passivation> passivations;
   std::vector<int> fenced_partitions;
   std::vector<caf::down_msg> downs;
 };
@@ -322,9 +336,11 @@ protected:
 
   bool has_timer() const { return sched.has_pending_timeout(); }
 
-  // Stands in for a cursor flusher (recording advances; flushes answer at once) and for
-  // the flusher's parent (recording fenced reports).
-  using recorder = cursor_flusher::extend_with<cursor_flusher_parent>;
+  // Stands in for a cursor flusher (recording advances; flushes answer at once), for the
+  // flusher's parent (recording fenced reports) and for a deliverer's partition actor
+  // (recording passivations).
+  using recorder =
+      cursor_flusher::extend_with<cursor_flusher_parent>::extend_with<delivery_actor_parent>;
 
   recorder spawn_recorder(std::shared_ptr<inbox> box) {
     // State travels as a spawn argument, not a capture: CAF 0.17 binds a reference to a
@@ -337,6 +353,10 @@ protected:
               [](atoms::flush_atom) { return true; },
               [box](atoms::fenced_atom, partition_id partition, lease_epoch) {
                 box->fenced_partitions.push_back(raw(partition));
+              },
+              [box](atoms::passivated_atom, hook_id hook, stream_seq delivered,
+                    std::uint64_t wakes_seen) {
+                box->passivations.push_back({hook, delivered, wakes_seen});
               },
           };
         },

@@ -77,7 +77,8 @@ protected:
   void start() {
     ctx = make_context();
     flusher = spawn_recorder(flusher_box);
-    delivery_args args{ctx, hook, epoch_11, fence, flusher};
+    delivery_args args{ctx,   hook,    epoch_11,
+                       fence, flusher, caf::actor_cast<delivery_actor_parent>(flusher)};
     deliverer = spawn_supervised<delivery_actor>(parent_box, [args](caf::local_actor* parent) {
       return spawn_delivery_actor(parent, args);
     });
@@ -261,9 +262,62 @@ TEST_F(delivery_actor_test, idle_actor_does_not_poll_the_store) {
   start();
   answer(200);
   auto fetches = db->fetches.size();
-  EXPECT_FALSE(has_timer());
   run();
   EXPECT_EQ(db->fetches.size(), fetches);
+}
+
+// -- passivation ---------------------------------------------------------------------
+
+TEST_F(delivery_actor_test, an_idle_actor_passivates_after_the_idle_period_saying_where_it_is) {
+  config.passivate_after = 5s;
+  add_events(1, 2);
+  start();
+  answer(200);
+  answer(200);
+  advance(4s);
+  EXPECT_FALSE(stopped());
+  EXPECT_TRUE(flusher_box->passivations.empty());
+  advance(1s);
+  ASSERT_EQ(flusher_box->passivations.size(), 1u);
+  EXPECT_EQ(flusher_box->passivations.front().hook, hook_7);
+  EXPECT_EQ(flusher_box->passivations.front().delivered, stream_seq{2});
+  EXPECT_EQ(flusher_box->passivations.front().wakes_seen, 0u);
+  ASSERT_TRUE(stopped());
+  EXPECT_FALSE(parent_box->downs.front().reason) << "a passivation is a normal exit";
+}
+
+TEST_F(delivery_actor_test, a_wake_within_the_idle_period_keeps_it_running) {
+  config.passivate_after = 5s;
+  add_events(1, 1);
+  start();
+  answer(200);
+  advance(3s);
+  add_events(2, 2);
+  caf::anon_send(deliverer, wake_atom::value);
+  run();
+  answer(200);
+  advance(3s); // 6 s after the first idle moment, 3 s after the last: still running
+  EXPECT_FALSE(stopped());
+  advance(2s);
+  ASSERT_EQ(flusher_box->passivations.size(), 1u);
+  EXPECT_EQ(flusher_box->passivations.front().delivered, stream_seq{2});
+  EXPECT_EQ(flusher_box->passivations.front().wakes_seen, 1u);
+}
+
+TEST_F(delivery_actor_test, a_failing_head_never_passivates_and_wakes_fetch_nothing) {
+  config.passivate_after = 1ms;
+  add_events(1, 1);
+  start();
+  answer(503);
+  auto fetches = db->fetches.size();
+  caf::anon_send(deliverer, wake_atom::value); // the backlog scan, while the head waits
+  run();
+  EXPECT_EQ(db->fetches.size(), fetches);
+  fire_timer(); // the retry
+  answer(503);
+  advance(1s);
+  EXPECT_FALSE(stopped());
+  EXPECT_TRUE(flusher_box->passivations.empty());
 }
 
 TEST_F(delivery_actor_test, spec_update_changes_url_and_secret_of_later_requests) {

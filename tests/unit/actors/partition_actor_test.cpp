@@ -38,6 +38,7 @@ protected:
     h.url = "https://subscriber.test/21";
     h.secrets = {"whsec_" + net::base64_encode("partition-actor-test-key")};
     h.state = hook_state::active;
+    h.last_seq = stream_seq{1}; // a backlog: the deliverer starts with the partition
     db->hooks[partition_4] = {h};
     supervisor_box = std::make_shared<inbox>();
   }
@@ -77,6 +78,45 @@ TEST_F(partition_actor_test, starts_a_deliverer_per_active_hook) {
   start();
   ASSERT_EQ(http->requests.size(), 1u);
   EXPECT_EQ(header(http->requests.front(), "courier-seq"), "1");
+  EXPECT_FALSE(stopped());
+}
+
+TEST_F(partition_actor_test, a_hook_with_nothing_to_send_gets_no_deliverer_until_woken) {
+  db->hooks[partition_4].front().last_seq = stream_seq{0};
+  start();
+  EXPECT_TRUE(db->fetches.empty());
+  db->events[hook_21] = {{stream_seq{1}, 100, 0, "{}"}};
+  caf::anon_send(partition, wake_atom::value, hook_21);
+  run();
+  ASSERT_EQ(http->requests.size(), 1u);
+  EXPECT_EQ(header(http->requests.front(), "courier-seq"), "1");
+}
+
+TEST_F(partition_actor_test, a_passivated_hook_starts_again_where_its_deliverer_stopped) {
+  config.passivate_after = 1s;
+  db->events[hook_21] = {{stream_seq{1}, 100, 0, "{}"}, {stream_seq{2}, 101, 0, "{}"}};
+  start();
+  http->answer_status(200);
+  run();
+  http->answer_status(200);
+  run();
+  advance(1s); // idle: the deliverer passivates (the durable cursor is still 0 here)
+  auto fetches = db->fetches.size();
+  db->events[hook_21].push_back({stream_seq{3}, 102, 0, "{}"});
+  caf::anon_send(partition, wake_atom::value, hook_21);
+  run();
+  ASSERT_EQ(db->fetches.size(), fetches + 1);
+  EXPECT_EQ(db->fetches.back().after, stream_seq{2}) << "from where it stopped, not the cursor";
+  ASSERT_EQ(http->requests.size(), 3u);
+  EXPECT_EQ(header(http->requests.back(), "courier-seq"), "3");
+  // A reload (any hook of the partition changed) leaves it passivated once idle again.
+  http->answer_status(200);
+  run();
+  advance(1s);
+  fetches = db->fetches.size();
+  caf::anon_send(partition, hooks_changed_atom::value);
+  run();
+  EXPECT_EQ(db->fetches.size(), fetches);
   EXPECT_FALSE(stopped());
 }
 
