@@ -17,8 +17,9 @@ std::chrono::milliseconds backoff::delay(int failures, double unit_random) const
 
 int failure_history::record(clock::time_point now, std::chrono::milliseconds window) {
   failures_.push_back(now);
-  while (now - failures_.front() > window)
-    failures_.pop_front();
+  auto recent = std::find_if(failures_.begin(), failures_.end(),
+                             [&](clock::time_point t) { return now - t <= window; });
+  failures_.erase(failures_.begin(), recent);
   return static_cast<int>(failures_.size());
 }
 

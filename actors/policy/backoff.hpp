@@ -5,7 +5,7 @@
 // tests need no clock. Values are read-only after construction; a supervisor's
 // failure_history is owned by that supervisor's state.
 #include <chrono>
-#include <deque>
+#include <vector>
 
 namespace courier {
 
@@ -42,7 +42,9 @@ public:
   void clear() { failures_.clear(); }
 
 private:
-  std::deque<clock::time_point> failures_;
+  // A vector, not a deque: most hooks never fail, and an empty libstdc++ deque still
+  // allocates ~600 bytes (every hosted hook keeps two histories).
+  std::vector<clock::time_point> failures_;
 };
 
 struct restart_decision {
