@@ -2,6 +2,7 @@
 
 #include "actors/exit_reason.hpp"
 #include "actors/messages.hpp"
+#include "actors/policy/hook_policy.hpp"
 #include "actors/unix_time.hpp"
 #include "actors/webhook/attempt.hpp"
 #include "actors/webhook/trace_context.hpp"
@@ -30,6 +31,7 @@ struct delivery_state {
 
   delivery_args args;
   webhook::attempt_settings attempt;
+  std::optional<hook_policy> policy; // set before the first message
   delivery_metrics metrics;
   blocked_mark blocked; // counted in metrics.blocked_hooks while the head is failing
   std::shared_ptr<spdlog::logger> log;
@@ -162,19 +164,18 @@ void park(delivery_impl* self, const std::string& error) {
 
 void on_failure(delivery_impl* self, const webhook::answer& a) {
   auto& st = self->state;
-  const auto& cfg = st.args.ctx->cfg;
   ++st.head_attempts;
   st.metrics.failed->Increment();
   st.blocked.set(true);
   const auto& error = a.description;
   const auto& head = st.buffer.front();
   auto seq = head.seq;
-  if (cfg.poison == config::poison_policy::dead_letter && st.head_attempts >= cfg.max_attempts) {
+  if (st.policy->parks_after(st.head_attempts)) {
     park(self, error);
     return;
   }
   std::uniform_real_distribution<double> unit{0.0, 1.0};
-  auto delay = st.args.ctx->retry.next_delay(st.head_attempts, a.retry_after, unit(st.rng));
+  auto delay = st.policy->retry.next_delay(st.head_attempts, a.retry_after, unit(st.rng));
   // Logged and recorded on attempts 1, 2, 4, 8...: visible without flooding.
   if (is_power_of_two(st.head_attempts)) {
     st.log->warn("hook {} blocked on seq {}: attempt {} failed ({}); next try in {} ms{}",
@@ -184,6 +185,13 @@ void on_failure(delivery_impl* self, const webhook::answer& a) {
                                     log_if_failed(st.log, "recording a delivery failure"));
   }
   schedule_send(self, delay);
+}
+
+// The hook's own settings where it has them, the node's elsewhere; later attempts (and
+// the retry after the current one) use them.
+void apply_options(delivery_state& st, const hook_options& own, const node_context& ctx) {
+  st.policy = hook_policy::resolve(own, ctx.cfg, ctx.retry);
+  st.attempt = {ctx.user_agent, st.policy->http_timeout};
 }
 
 // Nothing to send, nothing under way: the state in which the actor may passivate.
@@ -225,7 +233,7 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
   auto& st = self->state;
   self->set_exception_handler(exception_to_error);
   st.log = net::logger("dispatch");
-  st.attempt = {args.ctx->user_agent, args.ctx->cfg.http_timeout};
+  apply_options(st, args.hook.options, *args.ctx);
   st.metrics = args.ctx->metrics->deliveries();
   st.blocked = blocked_mark{st.metrics.blocked_hooks};
   st.fetched_through = args.hook.delivered_seq;
@@ -363,9 +371,12 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
         exit_now(self);
       },
       [=](hook_spec_atom, hook_spec& spec) {
-        auto& hook = self->state.args.hook;
+        auto& st = self->state;
+        auto& hook = st.args.hook;
         hook.url = std::move(spec.url);
         hook.secrets = std::move(spec.secrets);
+        hook.options = std::move(spec.options);
+        apply_options(st, hook.options, *st.args.ctx);
       },
       [=](stop_atom) {
         auto& st = self->state;

@@ -21,7 +21,7 @@ namespace courier {
 using delivery_actor = caf::typed_actor<
     // the outbox may hold new events for the hook
     caf::reacts_to<atoms::wake_atom>,
-    // the hook's URL or secrets changed: later attempts use these
+    // the hook's URL, secrets or options changed: later attempts use these
     caf::reacts_to<atoms::hook_spec_atom, hook_spec>,
     // finish the attempt in flight, then exit normally
     caf::reacts_to<atoms::stop_atom>>;

@@ -117,10 +117,12 @@ void reconcile(partition_impl* self, std::vector<hook_spec>& specs) {
     } else if (found->second.state != hook_state::active) { // paused or disabled
       stop_deliverer(self, entry);
       entry.spec = std::move(found->second);
-    } else if (entry.deliverer) { // running: follow URL and secret changes
-      if (entry.spec.url != found->second.url || entry.spec.secrets != found->second.secrets) {
+    } else if (entry.deliverer) { // running: follow URL, secret and option changes
+      if (entry.spec.url != found->second.url || entry.spec.secrets != found->second.secrets ||
+          entry.spec.options != found->second.options) {
         entry.spec.url = found->second.url;
         entry.spec.secrets = found->second.secrets;
+        entry.spec.options = found->second.options;
         self->send(entry.deliverer, hook_spec_atom::value, entry.spec);
       }
     } else if (!entry.restart_scheduled) { // passivated, resumed or restarting

@@ -1,5 +1,6 @@
 #include "runtime/pg_store.hpp"
 
+#include "runtime/hook_options_json.hpp"
 #include "runtime/pg_array.hpp"
 
 #include <pqxx/pqxx>
@@ -34,7 +35,7 @@ void pg_store::load_hooks(partition_id partition, callback<std::vector<hook_spec
         auto rows = tx.exec_params(
             R"(SELECT h.id, h.url, h.secrets, h.state, c.delivered_seq, c.head_attempts,
                   coalesce((extract(epoch FROM c.quarantined_until) * 1000)::bigint, 0),
-                  s.next_seq - 1
+                  s.next_seq - 1, h.options::text
              FROM courier.hooks h JOIN courier.cursors c ON c.hook_id = h.id
                   JOIN courier.streams s ON s.hook_id = h.id
             WHERE h.partition = $1)",
@@ -57,6 +58,11 @@ void pg_store::load_hooks(partition_id partition, callback<std::vector<hook_spec
           h.head_attempts = row[5].as<int>();
           h.quarantined_until_ms = row[6].as<std::int64_t>();
           h.last_seq = stream_seq{row[7].as<std::int64_t>()};
+          auto options = parse_hook_options(row[8].as<std::string>());
+          if (!options.ok()) // configure_hook refuses these: a schema this node does not know
+            throw std::runtime_error("hook " + std::to_string(raw(h.id)) + ": " +
+                                     options.error().message);
+          h.options = std::move(options.value());
           hooks.push_back(std::move(h));
         }
         return hooks;

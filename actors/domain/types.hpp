@@ -1,6 +1,7 @@
 #pragma once
 // Domain values passed between the store, the lease keeper and the actors. Plain
 // data: no libpqxx, Beast or CAF types, so actors and their tests stay free of I/O.
+#include "actors/domain/hook_options.hpp"
 #include "actors/domain/ids.hpp"
 
 #include <cstdint>
@@ -31,6 +32,7 @@ struct hook_spec {
   hook_state state = hook_state::active;
   stream_seq delivered_seq{};            // durable cursor
   stream_seq last_seq{};                 // the stream's last committed seq when loaded
+  hook_options options;                  // its own delivery settings, where set
   int head_attempts = 0;                 // failed attempts of the event after the cursor
   std::int64_t quarantined_until_ms = 0; // unix ms; 0 = not quarantined
 };

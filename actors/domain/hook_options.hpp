@@ -1,0 +1,25 @@
+#pragma once
+// Per-hook overrides of the node's delivery settings, as stored by
+// courier.configure_hook(hook_id, options jsonb); an unset member takes the node's value.
+#include "config/node_config.hpp"
+
+#include <chrono>
+#include <optional>
+#include <vector>
+
+namespace courier {
+
+struct hook_options {
+  std::optional<std::vector<std::chrono::milliseconds>> retry_schedule;
+  std::optional<int> max_attempts;
+  std::optional<config::poison_policy> poison;
+  std::optional<std::chrono::milliseconds> http_timeout;
+
+  bool operator==(const hook_options& o) const {
+    return retry_schedule == o.retry_schedule && max_attempts == o.max_attempts &&
+           poison == o.poison && http_timeout == o.http_timeout;
+  }
+  bool operator!=(const hook_options& o) const { return !(*this == o); }
+};
+
+} // namespace courier
