@@ -102,7 +102,11 @@ actor_probe& actor_probe::operator=(actor_probe&& other) noexcept {
 }
 
 std::chrono::steady_clock::time_point actor_probe::begin() {
-  auto depth = self_->mailbox().size();
+  // Not mailbox().size(): that first moves newly arrived messages into the queue CAF is
+  // iterating for this very handler call (fetch_more), and in CAF 0.17's header code it
+  // downcasts the empty queue's sentinel (UBSan halts on it). The queue's own count is a
+  // plain read: the messages taken in at the start of this round and not yet handled.
+  auto depth = self_->mailbox().queue().total_task_size();
   if (depth > depth_) {
     metrics_->mailbox_depth->Increment(static_cast<double>(depth - depth_));
     metrics_->saw_depth(depth);
