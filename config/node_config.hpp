@@ -43,7 +43,7 @@ struct node_config {
   // A hook's delivery actor with nothing to send stops after this long; a new event
   // (NOTIFY or the poll) starts it again.
   std::chrono::milliseconds passivate_after{5000};
-  std::chrono::milliseconds lease_tick{500};     // lease heartbeat / balance period
+  std::chrono::milliseconds lease_tick{500}; // lease heartbeat / balance period
   std::chrono::milliseconds cursor_flush_interval{50};
   int max_response_body = 65536;
   // Payload bytes all delivery actors of the node may hold between fetch and delivery,
