@@ -41,7 +41,9 @@ void validate(const node_config& config, const raw_settings& given) {
 
   // A node renews its leases every lease_tick; at least two chances per expiry window keep
   // one slow tick from losing every partition.
-  if (config.lease_tick * 2 >= config.lease_self_expiry)
+  // Halving the expiry, not doubling the tick: a tick near the duration limit must not
+  // overflow (found by the config_file fuzz target).
+  if (config.lease_tick >= config.lease_self_expiry / 2 + config.lease_self_expiry % 2)
     throw key_error("lease_tick_ms",
                     "expected a duration below half of lease_self_expiry_ms (" +
                         format_duration(config.lease_self_expiry) + "), got " +

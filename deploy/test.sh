@@ -147,6 +147,9 @@ part_asan() {
   build="build-asan"
   COURIER_BUILD_DIR=$build deploy/build.sh -DCOURIER_SANITIZE=address || return
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+  # For the test binaries only: tests/support's spawn drops LSAN_OPTIONS, so courierd and
+  # courierctl run under the tests keep leak checking with no suppression at all.
+  export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/deploy/lsan-tests.supp}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:suppressions=$root/deploy/ubsan.supp}
   run_all unit_tests pg_tests
 }

@@ -95,8 +95,11 @@ pid_t spawn(const spawn_spec& spec) {
   // Everything the child needs is built before fork.
   const std::string program = resolve_program(spec.argv[0]);
   std::vector<std::string> env;
+  // COURIER_* would configure the child behind the test's back. LSAN_OPTIONS carries the
+  // test binaries' own leak suppressions (deploy/lsan-tests.supp): the programs under test
+  // (courierd, courierctl) get none, so their leak checking stays whole.
   for (char** e = environ; *e != nullptr; ++e) {
-    if (std::strncmp(*e, "COURIER_", 8) != 0) {
+    if (std::strncmp(*e, "COURIER_", 8) != 0 && std::strncmp(*e, "LSAN_OPTIONS=", 13) != 0) {
       env.emplace_back(*e);
     }
   }

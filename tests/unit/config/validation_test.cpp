@@ -87,6 +87,8 @@ const rejection rejections[] = {
     {{"--poll_interval_ms", "0"}, "poll_interval_ms", "positive duration"},
     {{"--lease_tick_ms", "49"}, "lease_tick_ms", "at least 50ms"},
     {{"--lease_tick_ms", "2500"}, "lease_tick_ms", "below half of lease_self_expiry_ms (5s)"},
+    // Found by the config_file fuzz target: doubling this tick overflowed (UB).
+    {{"--lease_tick_ms", "7849531177930588218ms"}, "lease_tick_ms", "below half of"},
     {{"--lease_self_expiry_ms", "800"}, "lease_tick_ms", "got 500ms (default)"},
     {{"--cursor_flush_interval_ms", "0ms"}, "cursor_flush_interval_ms", "positive duration"},
     {{"--max_response_body", "-1"}, "max_response_body", "from 0 to 67108864"},
