@@ -85,6 +85,8 @@ const rejection rejections[] = {
     {{"--db_pool_size", "0"}, "db_pool_size", "from 1 to 64"},
     {{"--db_pool_size", "65"}, "db_pool_size", "got '65'"},
     {{"--poll_interval_ms", "0"}, "poll_interval_ms", "positive duration"},
+    {{"--passivate_after_ms", "0"}, "passivate_after_ms", "positive duration"},
+    {{"--passivate_after_ms", "soon"}, "passivate_after_ms", "positive duration"},
     {{"--lease_tick_ms", "49"}, "lease_tick_ms", "at least 50ms"},
     {{"--lease_tick_ms", "2500"}, "lease_tick_ms", "below half of lease_self_expiry_ms (5s)"},
     // Found by the config_file fuzz target: doubling this tick overflowed (UB).
