@@ -27,6 +27,8 @@ const char* to_string(actor_type type) {
     return "listener";
   case actor_type::flusher:
     return "flusher";
+  case actor_type::attempt_logger:
+    return "attempt_logger";
   }
   return "unknown";
 }

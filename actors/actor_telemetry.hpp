@@ -1,6 +1,6 @@
 #pragma once
 // Telemetry per actor type (node_supervisor, partition, delivery, lease_keeper, listener,
-// flusher; label actor_type): running actors, restarts, mailbox depth (now and its
+// flusher, attempt_logger; label actor_type): running actors, restarts, mailbox depth (now and its
 // high-water mark), messages handled and the time each took. One actor_telemetry per node
 // (owned by telemetry); every series is resolved when it is built, so instrumenting a
 // message costs two clock reads and a few atomic adds: no allocation, no label lookup,
@@ -20,8 +20,16 @@
 
 namespace courier {
 
-enum class actor_type { node_supervisor, partition, delivery, lease_keeper, listener, flusher };
-constexpr std::size_t actor_type_count = 6;
+enum class actor_type {
+  node_supervisor,
+  partition,
+  delivery,
+  lease_keeper,
+  listener,
+  flusher,
+  attempt_logger
+};
+constexpr std::size_t actor_type_count = 7;
 const char* to_string(actor_type type);
 
 // The series of one actor type.

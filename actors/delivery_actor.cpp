@@ -46,6 +46,10 @@ struct delivery_state {
   bool retry_scheduled = false;
   bool stopping = false;
   int head_attempts = 0;
+  std::int64_t failing_since_ms = 0; // unix ms the head's failures began; 0: not failing
+  std::chrono::steady_clock::time_point next_send_at; // rate_limit: not before this
+  std::int64_t sent_at_ms = 0; // unix ms the attempt in flight went out (the attempt log)
+  std::chrono::steady_clock::time_point sent_at;
   std::uint64_t activity = 0;   // messages handled: an idle timer armed before one is stale
   std::uint64_t wakes_seen = 0; // from the partition actor (told when passivating)
   std::mt19937_64 rng;
@@ -113,6 +117,14 @@ void try_send(delivery_impl* self) {
     schedule_send(self, std::chrono::milliseconds{100});
     return;
   }
+  const auto now = std::chrono::steady_clock::now();
+  if (now < st.next_send_at) { // rate_limit: the next request waits its turn
+    schedule_send(self,
+                  std::chrono::duration_cast<std::chrono::milliseconds>(st.next_send_at - now) +
+                      std::chrono::milliseconds{1});
+    return;
+  }
+  st.next_send_at = now + st.policy->send_interval;
   const auto& head = st.buffer.front();
   webhook::attempt_identity attempt{st.head_attempts + 1, unix_ms() / 1000, st.rng()};
   auto built = webhook::build_request(st.args.hook, head, attempt, st.attempt);
@@ -126,12 +138,36 @@ void try_send(delivery_impl* self) {
   delivery_actor_self me{self};
   auto seq = head.seq;
   auto started = std::chrono::steady_clock::now();
+  st.sent_at = started;
+  st.sent_at_ms = unix_ms();
   auto metrics = st.args.ctx->metrics;
   st.args.ctx->http->send(std::move(req), [me, seq, started, metrics](net::http_result r) {
     metrics->attempt_duration().Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     caf::anon_send(me, http_done_atom::value, seq, std::move(r));
   });
+}
+
+// Tells the attempt log about the attempt that just came back for the head event.
+void log_attempt(delivery_state& st, const net::http_result& r, webhook::verdict v) {
+  if (!st.args.attempts)
+    return;
+  const auto& head = st.buffer.front();
+  const auto& text = r.failure == net::http_failure::none ? r.body_excerpt : r.error;
+  attempt_record record{
+      st.args.hook.id,
+      head.seq,
+      head.event_id,
+      st.head_attempts + 1,
+      st.args.epoch,
+      st.sent_at_ms,
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                            st.sent_at)
+          .count(),
+      webhook::outcome_class(r, v),
+      r.failure == net::http_failure::none ? r.status : 0,
+      webhook::excerpt(text, static_cast<std::size_t>(st.args.ctx->cfg.attempt_body_bytes))};
+  caf::anon_send(st.args.attempts, attempt_atom::value, std::move(record));
 }
 
 void on_success(delivery_impl* self) {
@@ -141,6 +177,7 @@ void on_success(delivery_impl* self) {
     st.log->info("hook {} seq {} delivered after {} attempts{}", raw(st.args.hook.id), raw(ev.seq),
                  st.head_attempts + 1, webhook::trace_log_suffix(ev.traceparent));
   st.head_attempts = 0;
+  st.failing_since_ms = 0;
   st.blocked.set(false);
   st.metrics.delivered->Increment();
   st.args.ctx->metrics->delivery_latency().Observe(
@@ -162,16 +199,41 @@ void park(delivery_impl* self, const std::string& error) {
   });
 }
 
+// The head has failed for longer than pause_after: pause the hook (nothing is lost) and
+// stop once that is durable, like after 410 Gone.
+void pause_hook(delivery_impl* self, const std::string& error) {
+  auto& st = self->state;
+  auto reason =
+      "head event seq " + std::to_string(raw(st.buffer.front().seq)) + " failing for " +
+      config::format_duration(std::chrono::milliseconds{unix_ms() - st.failing_since_ms}) +
+      " (pause_after " + config::format_duration(st.policy->pause_after) + "): " + error;
+  st.log->warn("hook {} paused: {}", raw(st.args.hook.id), reason);
+  st.stopping = true;
+  delivery_actor_self me{self};
+  st.args.ctx->db->pause_failing_hook(
+      position(st, st.buffer.front().seq), std::move(reason),
+      [me](result<void> r) { caf::anon_send(me, disabled_atom::value, std::move(r)); });
+}
+
 void on_failure(delivery_impl* self, const webhook::answer& a) {
   auto& st = self->state;
   ++st.head_attempts;
   st.metrics.failed->Increment();
   st.blocked.set(true);
+  if (st.failing_since_ms == 0)
+    st.failing_since_ms = st.sent_at_ms;
   const auto& error = a.description;
   const auto& head = st.buffer.front();
   auto seq = head.seq;
   if (st.policy->parks_after(st.head_attempts)) {
     park(self, error);
+    return;
+  }
+  if (st.policy->pauses(st.failing_since_ms, unix_ms())) {
+    // The attempts so far are recorded with the pause's reason.
+    st.args.ctx->db->record_failure({position(st, seq), st.head_attempts, error},
+                                    log_if_failed(st.log, "recording a delivery failure"));
+    pause_hook(self, error);
     return;
   }
   std::uniform_real_distribution<double> unit{0.0, 1.0};
@@ -238,6 +300,7 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
   st.blocked = blocked_mark{st.metrics.blocked_hooks};
   st.fetched_through = args.hook.delivered_seq;
   st.head_attempts = args.hook.head_attempts;
+  st.failing_since_ms = args.hook.head_failing_since_ms;
   st.blocked.set(st.head_attempts > 0);
   st.bytes = hook_byte_share{args.ctx->budget, args.ctx->cfg.max_prefetch_bytes_per_hook};
   st.rng.seed(static_cast<std::uint64_t>(raw(args.hook.id)) ^
@@ -312,6 +375,8 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
                if (st.buffer.empty() || st.buffer.front().seq != seq)
                  return; // cannot happen: one request at a time; ignore defensively
                auto a = webhook::classify(r, std::chrono::system_clock::now());
+               if (a.kind != webhook::verdict::not_sent)
+                 log_attempt(st, r, a.kind);
                switch (a.kind) {
                case webhook::verdict::not_sent:
                  if (st.stopping)
@@ -357,6 +422,7 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
                if (!st.buffer.empty() && st.buffer.front().seq == seq)
                  pop_head(st);
                st.head_attempts = 0;
+               st.failing_since_ms = 0;
                st.blocked.set(false);
                st.metrics.dead_lettered->Increment();
                if (st.stopping)
@@ -364,10 +430,14 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
                try_send(self);
              }),
       [=](disabled_atom, result<void>& r) {
-        // A failed disable exits with its error, so the partition actor applies its
-        // restart policy before the 410 is asked for again.
-        if (!r.ok())
+        // A failed disable (or pause) exits with its error, so the partition actor
+        // applies its restart policy (a fenced one drops the partition) before it is
+        // asked for again.
+        if (!r.ok()) {
+          if (r.error().code == errc::fenced)
+            self->state.args.ctx->metrics->fenced_writes().Increment();
           return exit_now(self, exit_reason(with_context(r.error(), "disabling the hook")));
+        }
         exit_now(self);
       },
       [=](hook_spec_atom, hook_spec& spec) {

@@ -7,6 +7,7 @@
 // partition actor, which reads the class of the error it exits with (a stop after
 // 410 Gone is a normal exit). A hook with nothing to send for passivate_after keeps no
 // actor: it tells its partition actor where it stopped and exits (passivation).
+#include "actors/attempt_logger.hpp"
 #include "actors/cursor_flusher.hpp"
 #include "actors/messages.hpp"
 #include "actors/node_context.hpp"
@@ -56,6 +57,7 @@ struct delivery_args {
   std::shared_ptr<partition_fence> fence;
   cursor_flusher flusher;
   delivery_actor_parent parent;
+  attempt_logger attempts; // none when attempt_log is off
 };
 
 // Spawned monitored by `parent`.

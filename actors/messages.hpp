@@ -33,6 +33,9 @@ using advance_atom = caf::atom_constant<caf::atom("advance")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using committed_atom = caf::atom_constant<caf::atom("committed")>;
 using fenced_atom = caf::atom_constant<caf::atom("fenced")>;
+// attempt logger
+using attempt_atom = caf::atom_constant<caf::atom("attempt")>;
+using logged_atom = caf::atom_constant<caf::atom("logged")>;
 // partition actor
 using hooks_changed_atom = caf::atom_constant<caf::atom("hookchange")>;
 using release_atom = caf::atom_constant<caf::atom("release")>;
@@ -40,6 +43,7 @@ using revoke_atom = caf::atom_constant<caf::atom("revoke")>;
 using loaded_atom = caf::atom_constant<caf::atom("loaded")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 using grace_over_atom = caf::atom_constant<caf::atom("grace_over")>;
+using rewound_atom = caf::atom_constant<caf::atom("rewound")>;
 // lease keeper
 using acquired_atom = caf::atom_constant<caf::atom("acquired")>;
 using released_atom = caf::atom_constant<caf::atom("released")>;
@@ -65,6 +69,7 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::hook_spec)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::lease_grant)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::cursor_update)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::attempt_record)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::net::http_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<courier::wakeup>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::result<std::vector<courier::outbox_event>>)

@@ -1,5 +1,6 @@
 #include "actors/node_supervisor.hpp"
 
+#include "actors/attempt_logger.hpp"
 #include "actors/cursor_flusher.hpp"
 #include "actors/exit_reason.hpp"
 #include "actors/lease_keeper.hpp"
@@ -37,6 +38,7 @@ struct supervisor_state {
   lease_keeper keeper;
   notification_listener listener;
   cursor_flusher flusher;
+  attempt_logger attempts; // none when attempt_log is off
   std::map<partition_id, running_partition> partitions;
   child_registry<partition_id> running; // partition actors by partition
   bool stopping = false;
@@ -55,7 +57,7 @@ void publish_partitions(supervisor_actor* self) {
 
 void start_partition(supervisor_actor* self, running_partition& rp) {
   auto& st = self->state;
-  rp.actor = spawn_partition_actor(self, {st.ctx, rp.lease, st.flusher});
+  rp.actor = spawn_partition_actor(self, {st.ctx, rp.lease, st.flusher, st.attempts});
   st.running.add(rp.actor, rp.lease.partition);
 }
 
@@ -128,6 +130,10 @@ node_supervisor_self::behavior_type supervisor_behavior(supervisor_actor* self,
   self->link_to(st.flusher);
   self->link_to(st.listener);
   self->link_to(st.keeper);
+  if (ctx->cfg.attempt_log) {
+    st.attempts = spawn_attempt_logger(self->system(), ctx);
+    self->link_to(st.attempts);
+  }
   watch_children(self, st.running, [self](partition_id partition, const caf::error& reason) {
     on_partition_down(self, partition, reason);
   });
@@ -235,10 +241,20 @@ node_supervisor_self::behavior_type supervisor_behavior(supervisor_actor* self,
         auto finish = [=] {
           self->send_exit(self->state.listener, caf::exit_reason::user_shutdown);
           self->send_exit(self->state.flusher, caf::exit_reason::user_shutdown);
+          if (self->state.attempts)
+            self->send_exit(self->state.attempts, caf::exit_reason::user_shutdown);
           self->quit();
         };
+        // The attempt log gets a moment to write its last records; it never holds the
+        // exit back for long (a store that is gone would keep it waiting).
+        auto flush_attempts = [=] {
+          if (!self->state.attempts)
+            return finish();
+          self->request(self->state.attempts, std::chrono::seconds{2}, flush_atom::value)
+              .then([=](bool) { finish(); }, [=](caf::error&) { finish(); });
+        };
         self->request(st.flusher, caf::infinite, flush_atom::value)
-            .then([=](bool) { finish(); }, [=](caf::error&) { finish(); });
+            .then([=](bool) { flush_attempts(); }, [=](caf::error&) { flush_attempts(); });
       });
 }
 

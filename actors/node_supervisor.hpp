@@ -5,7 +5,7 @@
 // the leases are lost or a partition actor exits fenced (another node owns it now),
 // restarts partition actors that fail otherwise, routes wake-ups, and on shutdown
 // drains the node (hand over everything, flush cursors) before it exits. Its helpers
-// (lease keeper, listener, flusher) are linked: one that fails takes the node down.
+// (lease keeper, listener, flusher, attempt logger) are linked: one that fails takes the node down.
 #include "actors/cursor_flusher.hpp"
 #include "actors/lease_keeper.hpp"
 #include "actors/messages.hpp"

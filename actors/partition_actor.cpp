@@ -28,6 +28,7 @@ struct hook_entry {
   failure_history outages;      // retryable: only lengthen the backoff
   bool restart_scheduled = false;
   bool deleted = false;
+  bool rewinding = false; // spec.rewind_id is being applied: no deliverer until it is
 };
 
 struct partition_state {
@@ -56,8 +57,9 @@ void start_deliverer(partition_impl* self, hook_entry& entry) {
   auto& st = self->state;
   entry.passivated = false;
   entry.wakes_sent = 0;
-  delivery_args args{st.args.ctx, entry.spec,      st.args.lease.epoch,
-                     st.fence,    st.args.flusher, caf::actor_cast<delivery_actor_parent>(self)};
+  delivery_args args{st.args.ctx,     entry.spec,      st.args.lease.epoch,
+                     st.fence,        st.args.flusher, caf::actor_cast<delivery_actor_parent>(self),
+                     st.args.attempts};
   entry.deliverer = spawn_delivery_actor(self, std::move(args));
   st.deliverers.add(entry.deliverer, entry.spec.id);
 }
@@ -98,6 +100,41 @@ void start_or_wait(partition_impl* self, hook_entry& entry) {
   }
 }
 
+// The deliverer is gone: make every cursor it reported durable (a later flush of an
+// older advance would move the rewound cursor forward again), then apply the rewind
+// under this partition's lease.
+void apply_rewind(partition_impl* self, hook_entry& entry) {
+  auto& st = self->state;
+  rewind_request req{entry.spec.rewind_id, entry.spec.id, st.args.lease.partition,
+                     st.args.lease.epoch};
+  auto store = st.args.ctx->db;
+  partition_actor_self me{self};
+  auto apply = [store, req, me] {
+    store->apply_rewind(req, [me, hook = req.hook](result<void> r) {
+      caf::anon_send(me, rewound_atom::value, hook, std::move(r));
+    });
+  };
+  self->request(st.args.flusher, caf::infinite, flush_atom::value)
+      .then([apply](bool) { apply(); },
+            [me, hook = req.hook](caf::error& e) {
+              caf::anon_send(
+                  me, rewound_atom::value, hook,
+                  result<void>{error{errc::retryable, "flushing cursors: " + caf::to_string(e)}});
+            });
+}
+
+// A replay was asked for: stop the hook's deliverer (its attempt in flight finishes),
+// then apply the rewind; a hook without one is rewound at once.
+void begin_rewind(partition_impl* self, hook_entry& entry) {
+  entry.rewinding = true;
+  entry.passivated = false;
+  entry.wake_lost = false;
+  if (entry.deliverer)
+    stop_deliverer(self, entry);
+  else
+    apply_rewind(self, entry);
+}
+
 // Brings running deliverers in line with the hooks as stored.
 void reconcile(partition_impl* self, std::vector<hook_spec>& specs) {
   auto& st = self->state;
@@ -107,6 +144,19 @@ void reconcile(partition_impl* self, std::vector<hook_spec>& specs) {
   for (auto it = st.hooks.begin(); it != st.hooks.end();) {
     auto& entry = it->second;
     auto found = fresh.find(it->first);
+    if (entry.rewinding) { // its rewind's end reloads it
+      if (found != fresh.end())
+        fresh.erase(found);
+      ++it;
+      continue;
+    }
+    if (found != fresh.end() && found->second.rewind_id != 0) {
+      entry.spec = std::move(found->second);
+      fresh.erase(it->first);
+      begin_rewind(self, entry);
+      ++it;
+      continue;
+    }
     if (found == fresh.end()) { // deleted
       stop_deliverer(self, entry);
       entry.deleted = true;
@@ -139,7 +189,10 @@ void reconcile(partition_impl* self, std::vector<hook_spec>& specs) {
   for (auto& [id, spec] : fresh) {
     auto& entry = st.hooks[id];
     entry.spec = std::move(spec);
-    start_or_wait(self, entry);
+    if (entry.spec.rewind_id != 0)
+      begin_rewind(self, entry);
+    else
+      start_or_wait(self, entry);
   }
 }
 
@@ -179,6 +232,10 @@ void on_deliverer_down(partition_impl* self, hook_id hook, const caf::error& rea
   if (entry.deleted) {
     st.hooks.erase(it);
     return;
+  }
+  if (entry.rewinding && (!reason || failure_of(reason).code != errc::fenced)) {
+    entry.passivating = false;
+    return apply_rewind(self, entry);
   }
   if (entry.passivating && !reason) {
     entry.passivating = false;
@@ -234,7 +291,7 @@ void restart(partition_impl* self, hook_id hook) {
     return;
   auto& entry = it->second;
   entry.restart_scheduled = false;
-  if (entry.deliverer || entry.spec.state != hook_state::active)
+  if (entry.deliverer || entry.rewinding || entry.spec.state != hook_state::active)
     return;
   if (entry.spec.quarantined_until_ms > 0) {
     entry.spec.quarantined_until_ms = 0;
@@ -294,7 +351,7 @@ partition_actor_self::behavior_type partition_behavior(partition_impl* self, par
         } else if (it->second.deliverer) {
           ++it->second.wakes_sent;
           self->send(it->second.deliverer, wake_atom::value);
-        } else if (it->second.passivated && should_run(it->second.spec)) {
+        } else if (it->second.passivated && !it->second.rewinding && should_run(it->second.spec)) {
           start_deliverer(self, it->second);
         }
       },
@@ -308,6 +365,30 @@ partition_actor_self::behavior_type partition_behavior(partition_impl* self, par
         entry.spec.head_attempts = 0;
         entry.passivating = true;
         entry.wake_lost = wakes_seen != entry.wakes_sent;
+      },
+      [=](rewound_atom, hook_id hook, result<void>& r) {
+        auto& st = self->state;
+        auto it = st.hooks.find(hook);
+        if (st.releasing || it == st.hooks.end())
+          return;
+        if (!r.ok() && r.error().code == errc::fenced) {
+          st.log->warn("partition {}: {}; stopping its deliveries", raw(st.args.lease.partition),
+                       r.error().message);
+          st.args.ctx->metrics->fenced_writes().Increment();
+          return abandon(self, exit_reason(r.error()));
+        }
+        auto& entry = it->second;
+        entry.rewinding = false;
+        if (!r.ok()) { // the reload finds the rewind still pending and tries again
+          st.log->warn("hook {}: applying a replay failed ({}); retrying", raw(hook),
+                       to_string(r.error()));
+          self->delayed_send(self, std::chrono::seconds{1}, hooks_changed_atom::value);
+          return;
+        }
+        st.log->info("hook {}: replaying from seq {}", raw(hook), raw(entry.spec.rewind_from));
+        // Start from the durable (rewound) cursor, not where a passivated deliverer was.
+        entry.passivated = false;
+        load(self);
       },
       [=](restart_atom, hook_id hook) { restart(self, hook); },
       [=](release_atom) {

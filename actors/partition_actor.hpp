@@ -1,12 +1,15 @@
 #pragma once
 // Supervises the delivery actors of one leased partition: starts one per active
-// hook, follows hook changes, and acts on the class of a deliverer's failure: retryable
+// hook, follows hook changes, applies replays (rewinds: the hook's deliverer is stopped,
+// cursors flushed, then the cursor set back under the lease epoch, and the deliverer
+// started from there), and acts on the class of a deliverer's failure: retryable
 // ones are restarted with backoff, permanent ones too until a hook keeps failing and
 // is quarantined, a fenced one makes this actor exit fenced (the partition is dropped).
 // On release it stops its deliverers, lets in-flight attempts finish within the grace
 // period and flushes cursors before it exits. Spawned and monitored by the node
 // supervisor, which learns of its end (handed over, fenced or failed) from the down
 // message.
+#include "actors/attempt_logger.hpp"
 #include "actors/cursor_flusher.hpp"
 #include "actors/messages.hpp"
 #include "actors/node_context.hpp"
@@ -36,12 +39,15 @@ using partition_actor_self = partition_actor::extend<
     // timer: the release's grace period is over
     caf::reacts_to<atoms::grace_over_atom>,
     // a deliverer with nothing to send is exiting (see delivery_actor_parent)
-    caf::reacts_to<atoms::passivated_atom, hook_id, stream_seq, std::uint64_t>>;
+    caf::reacts_to<atoms::passivated_atom, hook_id, stream_seq, std::uint64_t>,
+    // store (pool thread): the hook's pending rewind is applied, or the error
+    caf::reacts_to<atoms::rewound_atom, hook_id, result<void>>>;
 
 struct partition_args {
   std::shared_ptr<const node_context> ctx;
   lease_grant lease;
   cursor_flusher flusher;
+  attempt_logger attempts; // none when attempt_log is off
 };
 
 // Spawned monitored by `parent`.

@@ -237,6 +237,32 @@ const std::vector<key_spec>& key_specs() {
        [](const node_config& c) {
          return std::to_string(c.metrics_top_hooks);
        }},
+      {"pause_after", "a duration of 0 (never) or more, at most 8760h (e.g. 72h)",
+       [](node_config& c, const std::string& t) {
+         c.pause_after = parse_duration_at_least(t, 0ms, 8760h);
+       },
+       [](const node_config& c) {
+         return format_duration(c.pause_after);
+       }},
+      {"attempt_log", "true or false",
+       [](node_config& c, const std::string& t) { c.attempt_log = parse_bool(t); },
+       [](const node_config& c) {
+         return show_bool(c.attempt_log);
+       }},
+      {"attempt_body_bytes", "a byte count from 0 to 65536",
+       [](node_config& c, const std::string& t) {
+         c.attempt_body_bytes = as_int(parse_integer(t, 0, 65536));
+       },
+       [](const node_config& c) {
+         return std::to_string(c.attempt_body_bytes);
+       }},
+      {"attempt_retention", "a duration from 1h to 8760h (e.g. 168h)",
+       [](node_config& c, const std::string& t) {
+         c.attempt_retention = parse_duration_at_least(t, 1h, 8760h);
+       },
+       [](const node_config& c) {
+         return format_duration(c.attempt_retention);
+       }},
       {"restart_max", "an integer from 0 to 1000",
        [](node_config& c, const std::string& t) {
          c.restart_max = as_int(parse_integer(t, 0, 1000));

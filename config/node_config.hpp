@@ -32,6 +32,9 @@ struct node_config {
       std::chrono::hours(8)};
   poison_policy poison = poison_policy::block;
   int max_attempts = 10; // used by dead_letter
+  // A hook whose head event has failed continuously for this long is paused (nothing is
+  // lost; courier.hook.paused is emitted). Zero: never.
+  std::chrono::milliseconds pause_after{std::chrono::hours{72}};
   std::chrono::milliseconds lease_self_expiry{5000};
   std::chrono::milliseconds shutdown_grace{10000};
   std::string log_format = "text"; // text | json
@@ -50,6 +53,11 @@ struct node_config {
   // and the share one hook may prefetch (documented in config/README.md).
   std::int64_t max_buffered_bytes = 256LL << 20;
   std::int64_t max_prefetch_bytes_per_hook = 1LL << 20;
+  // The attempt log (courier.attempts): on or off, the response bytes kept per attempt,
+  // and how long a day of it is kept (documented in config/README.md).
+  bool attempt_log = true;
+  int attempt_body_bytes = 1024;
+  std::chrono::milliseconds attempt_retention{std::chrono::hours{7 * 24}};
   int metrics_top_hooks = 20; // hooks with the oldest undelivered event exported per hook
   // A delivery actor failing more than restart_max times within restart_window is
   // quarantined for `quarantine` (documented in config/README.md).

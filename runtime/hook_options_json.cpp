@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <stdexcept>
 
 namespace courier {
@@ -19,6 +20,20 @@ int positive_int(const nlohmann::json& value, const char* option) {
       value.get<long long>() > 1'000'000'000)
     throw std::invalid_argument(std::string{option} + " must be a positive integer");
   return value.get<int>();
+}
+
+// Names Courier sets itself; configure_hook refuses them, and so does this reader.
+bool reserved_header(std::string name) {
+  for (auto& c : name)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* prefix : {"webhook-", "courier-"})
+    if (name.rfind(prefix, 0) == 0)
+      return true;
+  for (const char* own : {"content-type", "host", "content-length", "transfer-encoding",
+                          "connection", "traceparent", "user-agent"})
+    if (name == own)
+      return true;
+  return false;
 }
 
 } // namespace
@@ -45,6 +60,22 @@ result<hook_options> parse_hook_options(const std::string& json) {
             policy == "block" ? config::poison_policy::block : config::poison_policy::dead_letter;
       } else if (key == "http_timeout_ms") {
         out.http_timeout = std::chrono::milliseconds{positive_int(value, "http_timeout_ms")};
+      } else if (key == "rate_limit") {
+        if (!value.is_number() || value.get<double>() <= 0)
+          throw std::invalid_argument("rate_limit must be a positive number");
+        out.rate_limit = value.get<double>();
+      } else if (key == "pause_after") {
+        out.pause_after = config::parse_duration(text_of(value, "pause_after"));
+        if (out.pause_after->count() <= 0)
+          throw std::invalid_argument("pause_after must be a positive duration");
+      } else if (key == "headers") {
+        if (!value.is_object())
+          throw std::invalid_argument("headers must be an object");
+        for (const auto& [name, text] : value.items()) {
+          if (reserved_header(name))
+            throw std::invalid_argument("header " + name + " is set by Courier itself");
+          out.headers.emplace_back(name, text_of(text, "a header value"));
+        }
       } else {
         throw std::invalid_argument("unknown option " + key);
       }

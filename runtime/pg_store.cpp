@@ -25,8 +25,9 @@ error fenced(const char* what, const cursor_update& at) {
 
 } // namespace
 
-pg_store::pg_store(std::shared_ptr<pg_pool> pool, std::string node_id)
-    : pool_(std::move(pool)), node_id_(std::move(node_id)) {}
+pg_store::pg_store(std::shared_ptr<pg_pool> pool, std::string node_id,
+                   std::chrono::milliseconds attempt_retention)
+    : pool_(std::move(pool)), node_id_(std::move(node_id)), attempt_retention_(attempt_retention) {}
 
 void pg_store::load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) {
   pool_->run<std::vector<hook_spec>>(
@@ -35,9 +36,11 @@ void pg_store::load_hooks(partition_id partition, callback<std::vector<hook_spec
         auto rows = tx.exec_params(
             R"(SELECT h.id, h.url, h.secrets, h.state, c.delivered_seq, c.head_attempts,
                   coalesce((extract(epoch FROM c.quarantined_until) * 1000)::bigint, 0),
-                  s.next_seq - 1, h.options::text
+                  s.next_seq - 1, h.options::text, coalesce(r.id, 0), coalesce(r.from_seq, 0),
+                  coalesce((extract(epoch FROM c.head_failing_since) * 1000)::bigint, 0)
              FROM courier.hooks h JOIN courier.cursors c ON c.hook_id = h.id
                   JOIN courier.streams s ON s.hook_id = h.id
+                  LEFT JOIN courier.rewinds r ON r.hook_id = h.id AND r.applied_at IS NULL
             WHERE h.partition = $1)",
             raw(partition));
         std::vector<hook_spec> hooks;
@@ -63,6 +66,9 @@ void pg_store::load_hooks(partition_id partition, callback<std::vector<hook_spec
             throw std::runtime_error("hook " + std::to_string(raw(h.id)) + ": " +
                                      options.error().message);
           h.options = std::move(options.value());
+          h.rewind_id = row[9].as<std::int64_t>();
+          h.rewind_from = stream_seq{row[10].as<std::int64_t>()};
+          h.head_failing_since_ms = row[11].as<std::int64_t>();
           hooks.push_back(std::move(h));
         }
         return hooks;
@@ -143,7 +149,7 @@ void pg_store::commit_cursors(std::vector<cursor_update> updates,
            advanced AS (
              UPDATE courier.cursors c
                 SET delivered_seq = v.seq, updated_at = now(), head_attempts = 0,
-                    last_error = NULL, last_error_at = NULL
+                    last_error = NULL, last_error_at = NULL, head_failing_since = NULL
                FROM valid v
               WHERE c.hook_id = v.hook_id AND c.delivered_seq < v.seq)
            SELECT i.hook_id FROM input i
@@ -173,14 +179,26 @@ void pg_store::park_dead_letter(dead_letter_request req, callback<void> done) {
              RETURNING 1)
            UPDATE courier.cursors
               SET delivered_seq = greatest(delivered_seq, $5), head_attempts = 0,
-                  last_error = $7, last_error_at = now(), updated_at = now()
+                  last_error = $7, last_error_at = now(), updated_at = now(),
+                  head_failing_since = NULL
             WHERE hook_id = $4 AND EXISTS (SELECT 1 FROM fence)
            RETURNING 1)",
                                    raw(req.at.partition), raw(req.at.epoch), node, raw(req.at.hook),
                                    raw(req.at.seq), req.attempts, req.error);
-        tx.commit();
         if (rows.empty())
           return fenced("parking a dead letter", req.at);
+        // Parked by this transaction (not before): tell the operations hooks. Never about
+        // an operational event itself, whose hook would otherwise feed itself.
+        tx.exec_params(
+            R"(SELECT courier.emit_operational('courier.event.dead_lettered', jsonb_build_object(
+                 'hook_id', d.hook_id, 'seq', d.seq, 'event_id', d.event_id,
+                 'event_type', d.event_type, 'attempts', d.attempts, 'last_error', d.last_error,
+                 'dead_letter_id', d.id, 'at', courier.rfc3339(now())))
+             FROM courier.dead_letters d
+            WHERE d.hook_id = $1 AND d.seq = $2 AND d.parked_at = now()
+              AND d.event_type NOT LIKE 'courier.%')",
+            raw(req.at.hook), raw(req.at.seq));
+        tx.commit();
         return {};
       },
       std::move(done));
@@ -195,7 +213,8 @@ void pg_store::record_failure(failure_report report, callback<void> done) {
             tx.exec_params(std::string{"WITH"} + fence_cte + R"(,
            recorded AS (
              UPDATE courier.cursors
-                SET head_attempts = $6, last_error = $7, last_error_at = now()
+                SET head_attempts = $6, last_error = $7, last_error_at = now(),
+                    head_failing_since = coalesce(head_failing_since, now())
               WHERE hook_id = $4 AND delivered_seq = $5 - 1 AND EXISTS (SELECT 1 FROM fence))
            SELECT EXISTS (SELECT 1 FROM fence))",
                            raw(report.at.partition), raw(report.at.epoch), node,
@@ -211,10 +230,84 @@ void pg_store::disable_hook(hook_id hook, std::string reason, callback<void> don
   pool_->run<void>(
       [hook, reason = std::move(reason)](pqxx::connection& conn) -> result<void> {
         pqxx::nontransaction tx{conn};
-        tx.exec_params(
-            R"(UPDATE courier.hooks SET state = 'disabled', disabled_reason = $2, updated_at = now()
-            WHERE id = $1 AND state <> 'disabled')",
-            raw(hook), reason);
+        tx.exec_params("SELECT courier.disable_gone_hook($1, $2)", raw(hook), reason);
+        return {};
+      },
+      std::move(done));
+}
+
+void pg_store::pause_failing_hook(cursor_update at, std::string reason, callback<void> done) {
+  pool_->run<void>(
+      [at, reason = std::move(reason), node = node_id_](pqxx::connection& conn) -> result<void> {
+        pqxx::nontransaction tx{conn};
+        auto outcome =
+            tx.exec_params("SELECT courier.pause_failing_hook($1, $2, $3, $4, $5)", raw(at.hook),
+                           raw(at.partition), raw(at.epoch), node, reason)[0][0]
+                .as<std::string>();
+        if (outcome == "fenced")
+          return fenced("pausing a failing hook", at);
+        return {};
+      },
+      std::move(done));
+}
+
+void pg_store::apply_rewind(rewind_request req, callback<void> done) {
+  pool_->run<void>(
+      [req, node = node_id_](pqxx::connection& conn) -> result<void> {
+        pqxx::nontransaction tx{conn};
+        auto outcome = tx.exec_params("SELECT courier.apply_rewind($1, $2, $3, $4)", req.id,
+                                      raw(req.partition), raw(req.epoch), node)[0][0]
+                           .as<std::string>();
+        if (outcome == "fenced")
+          return fenced("applying a rewind", {req.hook, req.partition, req.epoch, stream_seq{}});
+        return {};
+      },
+      std::move(done));
+}
+
+void pg_store::record_attempts(std::vector<attempt_record> attempts, callback<void> done) {
+  pool_->run<void>(
+      [attempts = std::move(attempts), node = node_id_](pqxx::connection& conn) -> result<void> {
+        std::vector<hook_id> hooks;
+        std::vector<stream_seq> seqs;
+        std::vector<lease_epoch> epochs;
+        std::vector<std::int64_t> events, started, durations;
+        std::vector<int> numbers, statuses;
+        std::vector<std::string> outcomes, excerpts;
+        for (const auto& a : attempts) {
+          hooks.push_back(a.hook);
+          seqs.push_back(a.seq);
+          events.push_back(a.event_id);
+          numbers.push_back(a.attempt);
+          epochs.push_back(a.epoch);
+          started.push_back(a.started_at_ms);
+          durations.push_back(a.duration_ms);
+          outcomes.push_back(a.outcome);
+          statuses.push_back(a.http_status);
+          excerpts.push_back(a.response_excerpt);
+        }
+        pqxx::nontransaction tx{conn};
+        auto insert = [&] {
+          tx.exec_params(
+              R"(INSERT INTO courier.attempts (hook_id, seq, event_id, attempt, node_id, epoch,
+                  started_at, duration_ms, outcome, http_status, response_excerpt)
+           SELECT h, s, e, n, $11, ep, to_timestamp(st / 1000.0), d, o, nullif(hs, 0), x
+             FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::int[], $5::bigint[],
+                         $6::bigint[], $7::int[], $8::text[], $9::int[], $10::text[])
+                  AS t(h, s, e, n, ep, st, d, o, hs, x))",
+              int_array_literal(hooks), int_array_literal(seqs), int_array_literal(events),
+              int_array_literal(numbers), int_array_literal(epochs), int_array_literal(started),
+              int_array_literal(durations), text_array_literal(outcomes),
+              int_array_literal(statuses), text_array_literal(excerpts), node);
+        };
+        try {
+          insert();
+        } catch (const pqxx::check_violation&) {
+          // No partition for a day yet (maintenance creates them ahead; a clock far off
+          // could still miss): create them and write again.
+          tx.exec("SELECT courier.ensure_attempt_partitions()");
+          insert();
+        }
         return {};
       },
       std::move(done));
@@ -222,13 +315,18 @@ void pg_store::disable_hook(hook_id hook, std::string reason, callback<void> don
 
 void pg_store::maintain_outbox(callback<outbox_maintenance> done) {
   pool_->run<outbox_maintenance>(
-      [](pqxx::connection& conn) {
+      [retention = attempt_retention_](pqxx::connection& conn) {
         pqxx::work tx{conn};
         // Never queue behind a long transaction for long: readers would queue behind us.
         tx.exec("SET LOCAL lock_timeout = '2s'");
         outbox_maintenance m;
         m.created = tx.exec("SELECT courier.ensure_partitions()")[0][0].as<int>();
         m.dropped = tx.exec("SELECT courier.drop_delivered_partitions()")[0][0].as<int>();
+        tx.exec("SELECT courier.ensure_attempt_partitions()");
+        m.attempts_dropped =
+            tx.exec_params("SELECT courier.drop_expired_attempts($1 * interval '1 millisecond')",
+                           static_cast<double>(retention.count()))[0][0]
+                .as<int>();
         tx.commit();
         return m;
       },
@@ -239,7 +337,7 @@ void pg_store::set_quarantine(hook_id hook, std::int64_t until_ms, std::string r
                               callback<void> done) {
   pool_->run<void>(
       [=, reason = std::move(reason)](pqxx::connection& conn) -> result<void> {
-        pqxx::nontransaction tx{conn};
+        pqxx::work tx{conn};
         tx.exec_params(
             R"(UPDATE courier.cursors
               SET quarantined_until = CASE WHEN $2::bigint = 0 THEN NULL
@@ -248,6 +346,14 @@ void pg_store::set_quarantine(hook_id hook, std::int64_t until_ms, std::string r
                   last_error_at = CASE WHEN $3 = '' THEN last_error_at ELSE now() END
             WHERE hook_id = $1)",
             raw(hook), until_ms, reason);
+        if (until_ms > 0)
+          tx.exec_params(
+              R"(SELECT courier.emit_operational('courier.hook.quarantined',
+                    courier.hook_event_payload(h, $2) ||
+                    jsonb_build_object('until', courier.rfc3339(to_timestamp($3::bigint / 1000.0))))
+               FROM courier.hooks h WHERE h.id = $1)",
+              raw(hook), reason, until_ms);
+        tx.commit();
         return {};
       },
       std::move(done));

@@ -4,6 +4,7 @@
 #include "actors/ports/store.hpp"
 #include "runtime/pg_pool.hpp"
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -11,7 +12,9 @@ namespace courier {
 
 class pg_store final : public store {
 public:
-  pg_store(std::shared_ptr<pg_pool> pool, std::string node_id);
+  // attempt_retention: how long the attempt log keeps a day (maintain_outbox drops older).
+  pg_store(std::shared_ptr<pg_pool> pool, std::string node_id,
+           std::chrono::milliseconds attempt_retention);
 
   void load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) override;
   void fetch_events(hook_id hook, stream_seq after, int limit, std::int64_t max_bytes,
@@ -21,6 +24,9 @@ public:
   void park_dead_letter(dead_letter_request req, callback<void> done) override;
   void record_failure(failure_report report, callback<void> done) override;
   void disable_hook(hook_id hook, std::string reason, callback<void> done) override;
+  void pause_failing_hook(cursor_update at, std::string reason, callback<void> done) override;
+  void apply_rewind(rewind_request req, callback<void> done) override;
+  void record_attempts(std::vector<attempt_record> attempts, callback<void> done) override;
   void maintain_outbox(callback<outbox_maintenance> done) override;
   void set_quarantine(hook_id hook, std::int64_t until_ms, std::string reason,
                       callback<void> done) override;
@@ -28,6 +34,7 @@ public:
 private:
   std::shared_ptr<pg_pool> pool_;
   std::string node_id_;
+  std::chrono::milliseconds attempt_retention_;
 };
 
 } // namespace courier

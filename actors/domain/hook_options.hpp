@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace courier {
@@ -14,10 +16,16 @@ struct hook_options {
   std::optional<int> max_attempts;
   std::optional<config::poison_policy> poison;
   std::optional<std::chrono::milliseconds> http_timeout;
+  std::optional<double> rate_limit; // requests per second
+  std::optional<std::chrono::milliseconds> pause_after;
+  // Sent with every request besides Courier's own (never webhook-*, courier-*,
+  // content-type, host: configure_hook refuses those).
+  std::vector<std::pair<std::string, std::string>> headers;
 
   bool operator==(const hook_options& o) const {
     return retry_schedule == o.retry_schedule && max_attempts == o.max_attempts &&
-           poison == o.poison && http_timeout == o.http_timeout;
+           poison == o.poison && http_timeout == o.http_timeout && rate_limit == o.rate_limit &&
+           pause_after == o.pause_after && headers == o.headers;
   }
   bool operator!=(const hook_options& o) const { return !(*this == o); }
 };

@@ -30,11 +30,14 @@ struct hook_spec {
   std::string url;
   std::vector<std::string> secrets; // newest first
   hook_state state = hook_state::active;
-  stream_seq delivered_seq{};            // durable cursor
-  stream_seq last_seq{};                 // the stream's last committed seq when loaded
-  hook_options options;                  // its own delivery settings, where set
-  int head_attempts = 0;                 // failed attempts of the event after the cursor
-  std::int64_t quarantined_until_ms = 0; // unix ms; 0 = not quarantined
+  stream_seq delivered_seq{};             // durable cursor
+  stream_seq last_seq{};                  // the stream's last committed seq when loaded
+  hook_options options;                   // its own delivery settings, where set
+  int head_attempts = 0;                  // failed attempts of the event after the cursor
+  std::int64_t head_failing_since_ms = 0; // unix ms its failures began; 0 = not failing
+  std::int64_t quarantined_until_ms = 0;  // unix ms; 0 = not quarantined
+  std::int64_t rewind_id = 0;             // a pending replay from rewind_from (0: none)
+  stream_seq rewind_from{};
 };
 
 // One entry of a hook's stream, with the subscriber's JSON envelope built by the store.
@@ -63,6 +66,14 @@ struct cursor_update {
   stream_seq seq{};
 };
 
+// A pending rewind (courier.rewinds) applied by the hook's owner under its lease.
+struct rewind_request {
+  std::int64_t id = 0;
+  hook_id hook{};
+  partition_id partition{};
+  lease_epoch epoch{};
+};
+
 struct dead_letter_request {
   cursor_update at; // the parked event's seq; the cursor moves past it
   int attempts = 0;
@@ -77,8 +88,25 @@ struct failure_report {
 };
 
 struct outbox_maintenance {
-  int created = 0; // outbox/events partition pairs created ahead
-  int dropped = 0; // fully delivered partition pairs dropped
+  int created = 0;          // outbox/events partition pairs created ahead
+  int dropped = 0;          // fully delivered partition pairs dropped
+  int attempts_dropped = 0; // attempt-log days past attempt_retention dropped
+};
+
+// One row of the attempt log (courier.attempts): an attempt that went out, whatever
+// became of it. `outcome` is the answer's class: delivered, gone, retry_after, failed (any
+// other status), or the transport failure (timeout, connect, tls, ...).
+struct attempt_record {
+  hook_id hook{};
+  stream_seq seq{};
+  std::int64_t event_id = 0;
+  int attempt = 1;
+  lease_epoch epoch{};
+  std::int64_t started_at_ms = 0; // unix ms
+  std::int64_t duration_ms = 0;
+  std::string outcome;
+  int http_status = 0;          // 0: no answer
+  std::string response_excerpt; // at most attempt_body_bytes, valid UTF-8
 };
 
 } // namespace courier

@@ -7,6 +7,7 @@
 #include "config/node_config.hpp"
 
 #include <chrono>
+#include <cstdint>
 
 namespace courier {
 
@@ -15,6 +16,12 @@ struct hook_policy {
   config::poison_policy poison;
   int max_attempts;
   std::chrono::milliseconds http_timeout;
+  // The least time between two requests' starts under rate_limit (zero: no limit). A
+  // hair above 1/rate, so that arrival jitter never shows the subscriber one too many
+  // in a second.
+  std::chrono::microseconds send_interval{0};
+  // How long the head may keep failing before the hook is paused (zero: never).
+  std::chrono::milliseconds pause_after{0};
 
   static hook_policy resolve(const hook_options& own, const config::node_config& node,
                              const retry_policy& node_retry);
@@ -22,6 +29,12 @@ struct hook_policy {
   // Whether a head event that has failed `failed_attempts` times is parked now.
   bool parks_after(int failed_attempts) const {
     return poison == config::poison_policy::dead_letter && failed_attempts >= max_attempts;
+  }
+
+  // Whether a head failing since `failing_since_ms` (unix ms) is to be paused at `now_ms`.
+  bool pauses(std::int64_t failing_since_ms, std::int64_t now_ms) const {
+    return pause_after.count() > 0 && failing_since_ms > 0 &&
+           now_ms - failing_since_ms >= pause_after.count();
   }
 };
 

@@ -16,7 +16,7 @@ class store {
 public:
   virtual ~store() = default;
 
-  // Every hook of a partition (any state) with its durable cursor.
+  // Every hook of a partition (any state) with its durable cursor and pending rewind.
   virtual void load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) = 0;
 
   // Up to `limit` stream entries of a hook with seq > after, in seq order, stopping
@@ -32,22 +32,37 @@ public:
                               callback<std::vector<hook_id>> done) = 0;
 
   // Copies the event into courier.dead_letters and moves the cursor past it, in one
-  // transaction fenced by the lease epoch.
+  // transaction fenced by the lease epoch, emitting courier.event.dead_lettered.
   virtual void park_dead_letter(dead_letter_request req, callback<void> done) = 0;
 
-  // Records the head event's attempts and last error (fenced like cursors). Nothing is
-  // recorded when the cursor has already moved past that event.
+  // Records the head event's attempts and last error, and when its failures began (fenced
+  // like cursors). Nothing is recorded when the cursor has already moved past that event.
   virtual void record_failure(failure_report report, callback<void> done) = 0;
 
   // 410 Gone: the subscriber asked us to stop. Sets state 'disabled' with the reason
-  // (a hook already disabled or deleted is left as it is).
+  // (a hook already disabled or deleted is left as it is) and emits courier.hook.disabled.
   virtual void disable_hook(hook_id hook, std::string reason, callback<void> done) = 0;
 
+  // The head has failed for longer than pause_after: pauses the hook with the reason and
+  // emits courier.hook.paused, fenced by the lease epoch (a hook no longer active is left
+  // as it is).
+  virtual void pause_failing_hook(cursor_update at, std::string reason, callback<void> done) = 0;
+
+  // Applies a pending rewind: the hook's cursor goes back to just before its seq, fenced
+  // by the lease epoch (errc::fenced under a stale one). A rewind no longer pending
+  // (applied, replaced by a newer, hook deleted) is no error: nothing changes.
+  virtual void apply_rewind(rewind_request req, callback<void> done) = 0;
+
+  // Appends attempts to the attempt log in one round trip.
+  virtual void record_attempts(std::vector<attempt_record> attempts, callback<void> done) = 0;
+
   // Keeps outbox partitions created ahead of the writers and drops those every cursor
-  // has passed. Safe to call from every node (the SQL serialises itself).
+  // has passed; likewise the attempt log's days, dropping those past its retention. Safe
+  // to call from every node (the SQL serialises itself).
   virtual void maintain_outbox(callback<outbox_maintenance> done) = 0;
 
-  // Persists a quarantine (until_ms = 0 clears it) so courier.hook_status shows it.
+  // Persists a quarantine (until_ms = 0 clears it) so courier.hook_status shows it; a new
+  // one emits courier.hook.quarantined.
   virtual void set_quarantine(hook_id hook, std::int64_t until_ms, std::string reason,
                               callback<void> done) = 0;
 };

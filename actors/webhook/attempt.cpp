@@ -74,6 +74,8 @@ result<net::http_request> build_request(const hook_spec& hook, const outbox_even
                  {"user-agent", settings.user_agent}};
   if (auto trace = parse_traceparent(ev.traceparent))
     req.headers.emplace_back("traceparent", attempt_traceparent(*trace, attempt.span_id));
+  for (const auto& header : hook.options.headers) // the hook's static headers, after ours
+    req.headers.push_back(header);
   return req;
 }
 
@@ -91,6 +93,12 @@ const char* to_string(verdict v) {
     return "not_sent";
   }
   return "unknown";
+}
+
+std::string outcome_class(const net::http_result& r, verdict v) {
+  if (v == verdict::retryable)
+    return r.failure == net::http_failure::none ? "failed" : net::to_string(r.failure);
+  return to_string(v);
 }
 
 answer classify(const net::http_result& r, std::chrono::system_clock::time_point now) {

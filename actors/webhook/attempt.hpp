@@ -37,8 +37,9 @@ struct attempt_identity {
 
 // The POST of `ev` to the hook's URL as attempt `attempt`, signed with each of the hook's
 // secrets that decodes, with a `traceparent` continuing the event's stored trace (none
-// without one). Fails as permanent when no secret decodes: bad data, which no retry can
-// mend. `may_send` is left to the caller (it is the caller's lease fence).
+// without one) and the hook's static headers (options.headers). Fails as permanent when no secret
+// decodes: bad data, which no retry can mend. `may_send` is left to the caller (it is the caller's
+// lease fence).
 result<net::http_request> build_request(const hook_spec& hook, const outbox_event& ev,
                                         const attempt_identity& attempt,
                                         const attempt_settings& settings);
@@ -59,6 +60,11 @@ struct answer {
   std::optional<std::chrono::milliseconds> retry_after; // set for verdict::retry_after
   std::string description; // "HTTP 503: <excerpt>", "timeout: ...": one line, valid UTF-8
 };
+
+// The attempt log's class of an answer (courier.attempts.outcome): delivered, gone,
+// retry_after, failed (any other status), or the transport failure's name (timeout,
+// connect, tls, resolve, refused_target, protocol, no_slot, bad_url).
+std::string outcome_class(const net::http_result& r, verdict v);
 
 // What the result of an attempt means; `now` dates an HTTP-date Retry-After.
 answer classify(const net::http_result& r, std::chrono::system_clock::time_point now);

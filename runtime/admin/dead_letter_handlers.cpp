@@ -3,6 +3,7 @@
 // events go back to the tail of its stream in their original order and are marked
 // replayed, so repeating a request delivers nothing twice.
 #include "runtime/admin/handlers.hpp"
+#include "runtime/admin/hook_store.hpp"
 #include "runtime/admin/paging.hpp"
 
 #include <nlohmann/json.hpp>
@@ -17,11 +18,6 @@ net::admin_response replay_answer(const std::vector<std::int64_t>& ids, std::int
                                            {"left_parked", left_parked},
                                            {"dead_letter_ids", ids}}
                                 .dump());
-}
-
-void require_hook(pqxx::work& tx, std::int64_t id) {
-  if (tx.exec_params("SELECT 1 FROM courier.hooks WHERE id = $1", id).empty())
-    throw problem_error{not_found("no hook " + std::to_string(id))};
 }
 
 } // namespace

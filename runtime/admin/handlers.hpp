@@ -39,12 +39,15 @@ void delete_hook(api_service&, const api_call&, net::admin_responder);
 void pause_hook(api_service&, const api_call&, net::admin_responder);
 void resume_hook(api_service&, const api_call&, net::admin_responder);
 void rotate_secret(api_service&, const api_call&, net::admin_responder);
+void rewind_hook(api_service&, const api_call&, net::admin_responder);
 // test_ping.cpp
 void test_hook(api_service&, const api_call&, net::admin_responder);
 // dead_letter_handlers.cpp
 void list_dead_letters(api_service&, const api_call&, net::admin_responder);
 void replay_dead_letter(api_service&, const api_call&, net::admin_responder);
 void replay_dead_letters(api_service&, const api_call&, net::admin_responder);
+// delivery_handlers.cpp
+void list_deliveries(api_service&, const api_call&, net::admin_responder);
 // info_handlers.cpp
 void cluster_status(api_service&, const api_call&, net::admin_responder);
 void openapi_document(api_service&, const api_call&, net::admin_responder);

@@ -18,7 +18,7 @@ constexpr const char* hook_document_sql = R"(
            'owner_node', s.owner_node, 'partition', h.partition,
            'head_attempts', s.head_attempts, 'last_error', s.last_error,
            'last_error_at', courier.rfc3339(s.last_error_at),
-           'disabled_reason', h.disabled_reason,
+           'disabled_reason', h.disabled_reason, 'options', h.options,
            'created_at', courier.rfc3339(h.created_at),
            'updated_at', courier.rfc3339(h.updated_at),
            'secrets', (SELECT json_agg(json_build_object('expires_at', courier.rfc3339(x.expires_at))
@@ -70,6 +70,11 @@ std::string list_hooks_page(pqxx::work& tx, const hook_list_query& query) {
        ORDER BY h.id LIMIT $3)",
                      query.after, query.state ? query.state->c_str() : nullptr, query.limit + 1);
   return page_json(rows, query.limit);
+}
+
+void require_hook(pqxx::work& tx, std::int64_t id) {
+  if (tx.exec_params("SELECT 1 FROM courier.hooks WHERE id = $1", id).empty())
+    throw problem_error{not_found("no hook " + std::to_string(id))};
 }
 
 std::int64_t hook_id_param(const std::string& text) {

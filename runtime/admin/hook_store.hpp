@@ -29,6 +29,9 @@ std::optional<std::string> read_hook(pqxx::work& tx, std::int64_t id);
 // when there are no more}.
 std::string list_hooks_page(pqxx::work& tx, const hook_list_query& query);
 
+// A 404 problem_error unless hook `id` exists.
+void require_hook(pqxx::work& tx, std::int64_t id);
+
 // The hook's id from the path, or a 404 problem_error.
 std::int64_t hook_id_param(const std::string& text);
 

@@ -1,6 +1,7 @@
 #pragma once
 // JSON documents built by Postgres, as the admin API answers with them: compact, and
-// lists in pages ordered by id (?after=<last id seen>&limit=N). Pure; pool threads.
+// lists in pages ordered by id (?after=<last id seen>&limit=N, or ?before= newest first). Pure;
+// pool threads.
 #include <pqxx/result>
 
 #include <string>
@@ -12,7 +13,8 @@ namespace courier::admin {
 std::string compact_json(const std::string& text);
 
 // `rows` are (JSON document text, id), fetched with LIMIT limit + 1: the extra row only
-// says that a next page exists. Returns {"items": [...], "next_after": id | null}.
-std::string page_json(const pqxx::result& rows, int limit);
+// says that a next page exists. Returns {"items": [...], "<cursor>": id | null}: the
+// value to pass as ?after= (ascending lists) or ?before= (newest-first lists).
+std::string page_json(const pqxx::result& rows, int limit, const char* cursor = "next_after");
 
 } // namespace courier::admin

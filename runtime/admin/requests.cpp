@@ -119,6 +119,20 @@ std::optional<problem> read_id(const json& obj, const char* field,
   return std::nullopt;
 }
 
+std::optional<problem> read_options(const json& obj, hook_option_values& out) {
+  auto it = obj.find("options");
+  if (it == obj.end())
+    return std::nullopt;
+  if (!it->is_object())
+    return invalid_value("options", "options must be a JSON object of option names and values");
+  for (const auto& item : it->items()) {
+    if (auto p = check_text("options", item.key()))
+      return p;
+    out.emplace_back(item.key(), item.value().dump());
+  }
+  return std::nullopt;
+}
+
 // Turns the first problem of a chain of readers into the result.
 template <class T, class... Checks> parsed<T> first_problem_or(T value, Checks... checks) {
   for (auto& p : {checks...})
@@ -225,7 +239,7 @@ auto choice(std::initializer_list<const char*> choices) {
 } // namespace
 
 parsed<create_hook_request> parse_create_hook(std::string_view body) {
-  auto doc = parse_object(body, {"url", "secret", "event_types"});
+  auto doc = parse_object(body, {"url", "secret", "event_types", "options"});
   if (auto* p = std::get_if<problem>(&doc))
     return *p;
   const json& obj = std::get<json>(doc);
@@ -236,18 +250,20 @@ parsed<create_hook_request> parse_create_hook(std::string_view body) {
   auto listed = read_string_list(obj, "event_types", types);
   if (types)
     out.event_types = std::move(*types);
-  return first_problem_or(std::move(out), url, secret, listed);
+  auto options = read_options(obj, out.options);
+  return first_problem_or(std::move(out), url, secret, listed, options);
 }
 
 parsed<update_hook_request> parse_update_hook(std::string_view body) {
-  auto doc = parse_object(body, {"url", "event_types"});
+  auto doc = parse_object(body, {"url", "event_types", "options"});
   if (auto* p = std::get_if<problem>(&doc))
     return *p;
   const json& obj = std::get<json>(doc);
   update_hook_request out;
   auto url = read_string(obj, "url", out.url);
   auto types = read_string_list(obj, "event_types", out.event_types);
-  return first_problem_or(std::move(out), url, types);
+  auto options = read_options(obj, out.options);
+  return first_problem_or(std::move(out), url, types, options);
 }
 
 parsed<rotate_secret_request> parse_rotate_secret(std::string_view body) {
@@ -291,6 +307,18 @@ parsed<replay_request> parse_replay(std::string_view body) {
   return out;
 }
 
+parsed<rewind_hook_request> parse_rewind_hook(std::string_view body) {
+  auto doc = parse_object(body, {"from_seq"});
+  if (auto* p = std::get_if<problem>(&doc))
+    return *p;
+  std::optional<std::int64_t> from;
+  if (auto p = read_id(std::get<json>(doc), "from_seq", from))
+    return *p;
+  if (!from)
+    return invalid_value("from_seq", "from_seq is required: the first seq to deliver again");
+  return rewind_hook_request{*from};
+}
+
 parsed<empty_request> parse_empty_body(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
     return empty_request{};
@@ -310,6 +338,48 @@ parsed<hook_list_query> parse_hook_list_query(std::string_view query) {
                           choice({"active", "paused", "disabled", "quarantined"})))
     return *p;
   if (auto p = read_paging(values, out.after, out.limit))
+    return *p;
+  return out;
+}
+
+parsed<delivery_list_query> parse_delivery_list_query(std::string_view query) {
+  auto params = parse_query(query, {"hook_id", "seq", "from_seq", "to_seq", "outcome", "since",
+                                    "until", "before", "limit"});
+  if (auto* p = std::get_if<problem>(&params))
+    return *p;
+  const auto& values = std::get<std::map<std::string, std::string>>(params);
+  delivery_list_query out;
+  auto positive = [](const std::string& t) -> std::optional<std::optional<std::int64_t>> {
+    auto id = parse_id(t);
+    if (!id)
+      return std::nullopt;
+    return id;
+  };
+  auto time = [](const std::string& t) -> std::optional<std::optional<std::string>> {
+    if (!is_rfc3339(t))
+      return std::nullopt;
+    return std::optional<std::string>{t};
+  };
+  const char* rfc3339 = "an RFC 3339 time such as 2024-05-01T12:00:00Z";
+  for (auto [name, target] :
+       {std::pair{"hook_id", &out.hook_id}, std::pair{"seq", &out.seq},
+        std::pair{"from_seq", &out.from_seq}, std::pair{"to_seq", &out.to_seq}})
+    if (auto p = read_param(values, name, "a positive integer", *target, positive))
+      return *p;
+  if (auto p = read_param(
+          values, "outcome", "an attempt outcome (delivered, failed, timeout, ...)", out.outcome,
+          choice({"delivered", "gone", "retry_after", "failed", "timeout", "connect", "tls",
+                  "resolve", "refused_target", "protocol", "no_slot", "bad_url"})))
+    return *p;
+  if (auto p = read_param(values, "since", rfc3339, out.since, time))
+    return *p;
+  if (auto p = read_param(values, "until", rfc3339, out.until, time))
+    return *p;
+  if (auto p = read_param(values, "before", "a non-negative integer", out.before,
+                          [](const std::string& t) { return parse_digits(t, 18); }))
+    return *p;
+  std::int64_t ignored_after = 0;
+  if (auto p = read_paging(values, ignored_after, out.limit))
     return *p;
   return out;
 }

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -22,16 +23,27 @@ namespace courier::admin {
 
 template <class T> using parsed = std::variant<T, problem>;
 
+// Per-hook options as given: each option's name and its value's JSON text (null unsets
+// it). Which names and values are valid is courier.configure_hook's to say.
+using hook_option_values = std::vector<std::pair<std::string, std::string>>;
+
 struct create_hook_request {
   std::string url;
   std::string secret;
   std::vector<std::string> event_types{"*"};
+  hook_option_values options;
 };
 
-// Members left out keep their current value.
+// Members left out keep their current value; so do options left out.
 struct update_hook_request {
   std::optional<std::string> url;
   std::optional<std::vector<std::string>> event_types;
+  hook_option_values options;
+};
+
+// Replay a hook's events from a seq on (POST /v1/hooks/{id}/replay).
+struct rewind_hook_request {
+  std::int64_t from_seq = 0;
 };
 
 struct rotate_secret_request {
@@ -58,12 +70,26 @@ struct dead_letter_list_query {
   int limit = 100;
 };
 
+// The attempt log, newest first; every filter narrows.
+struct delivery_list_query {
+  std::optional<std::int64_t> hook_id;
+  std::optional<std::int64_t> seq;      // one event's attempts
+  std::optional<std::int64_t> from_seq; // seq range, inclusive
+  std::optional<std::int64_t> to_seq;
+  std::optional<std::string> outcome; // delivered, failed, timeout, ... (attempt outcome classes)
+  std::optional<std::string> since;   // RFC 3339, started at or after
+  std::optional<std::string> until;   // RFC 3339, started before
+  std::int64_t before = 0;            // ids lower than this (paging); 0: from the newest
+  int limit = 100;
+};
+
 constexpr int max_page_size = 1000;
 
 parsed<create_hook_request> parse_create_hook(std::string_view body);
 parsed<update_hook_request> parse_update_hook(std::string_view body);
 parsed<rotate_secret_request> parse_rotate_secret(std::string_view body);
 parsed<replay_request> parse_replay(std::string_view body);
+parsed<rewind_hook_request> parse_rewind_hook(std::string_view body);
 // Requests that carry nothing (pause, resume, delete, test, replay one): an empty body or
 // an empty object.
 struct empty_request {};
@@ -71,6 +97,7 @@ parsed<empty_request> parse_empty_body(std::string_view body);
 
 parsed<hook_list_query> parse_hook_list_query(std::string_view query);
 parsed<dead_letter_list_query> parse_dead_letter_list_query(std::string_view query);
+parsed<delivery_list_query> parse_delivery_list_query(std::string_view query);
 
 // A resource id in a path: 1 to 18 digits, not zero. nullopt otherwise (the resource
 // then does not exist).

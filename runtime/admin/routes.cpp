@@ -48,6 +48,8 @@ const std::vector<route>& routes() {
       {"POST", "/v1/hooks/{id}/resume", resume_hook},
       {"POST", "/v1/hooks/{id}/rotate-secret", rotate_secret},
       {"POST", "/v1/hooks/{id}/test", test_hook},
+      {"POST", "/v1/hooks/{id}/replay", rewind_hook},
+      {"GET", "/v1/deliveries", list_deliveries},
       {"GET", "/v1/dead-letters", list_dead_letters},
       {"POST", "/v1/dead-letters/replay", replay_dead_letters},
       {"POST", "/v1/dead-letters/{id}/replay", replay_dead_letter},

@@ -66,15 +66,15 @@ admin_client admin_client::from(const command_line& line) {
 }
 
 json admin_client::list(const std::string& path, const std::string& filters,
-                        std::optional<std::int64_t> max_items) const {
+                        std::optional<std::int64_t> max_items, const std::string& cursor) const {
   json items = json::array();
   json next = 0;
   while (!next.is_null() && (!max_items || static_cast<std::int64_t>(items.size()) < *max_items)) {
-    json page = get(path + "?limit=1000&after=" + next.dump() + filters);
+    json page = get(path + "?limit=1000&" + cursor + "=" + next.dump() + filters);
     for (auto& item : page["items"])
       if (!max_items || static_cast<std::int64_t>(items.size()) < *max_items)
         items.push_back(std::move(item));
-    next = page["next_after"];
+    next = page["next_" + cursor];
   }
   return items;
 }

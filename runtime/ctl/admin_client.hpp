@@ -46,10 +46,11 @@ public:
   }
   json del(const std::string& path) const { return request("DELETE", path, std::nullopt); }
 
-  // Every item of a paged list (GET path?limit=..&after=..<filters>), in id order, up to
-  // max_items.
+  // Every item of a paged list (GET path?limit=..&<cursor>=..<filters>), in the list's
+  // order, up to max_items. The cursor is "after" (lists by id) or "before" (newest first);
+  // each page names the next in next_<cursor>.
   json list(const std::string& path, const std::string& filters,
-            std::optional<std::int64_t> max_items) const;
+            std::optional<std::int64_t> max_items, const std::string& cursor = "after") const;
 
   json request(const std::string& method, const std::string& path,
                const std::optional<json>& body) const;

@@ -1,9 +1,7 @@
 // dead list | dead replay over /v1/dead-letters.
-#include "config/node_config.hpp"
 #include "runtime/ctl/table.hpp"
 #include "runtime/ctl/verbs.hpp"
 
-#include <ctime>
 #include <iostream>
 
 namespace courier::ctl {
@@ -29,23 +27,6 @@ int list(const invocation& call) {
                  cell(member(d, "last_error"), 60)});
   std::cout << out.render();
   return 0;
-}
-
-// --since TIME: RFC 3339 as it is, or a duration meaning that long ago ("2h").
-std::string since_time(const std::string& text) {
-  std::chrono::milliseconds ago;
-  try {
-    ago = config::parse_duration(text);
-  } catch (const std::invalid_argument&) {
-    return text; // the API checks it as RFC 3339
-  }
-  const auto at = std::chrono::system_clock::now() - ago;
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(at);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return out;
 }
 
 int replay(const invocation& call) {

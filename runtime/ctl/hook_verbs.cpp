@@ -35,6 +35,24 @@ std::string secret_option(const invocation& call) {
   return secret;
 }
 
+// Every --option key=value, as the API's options object. A value that reads as JSON
+// (5, true, null, {"x-team": "a"}, "text") is that JSON; any other is a string
+// (retry_schedule=5s,30s). null unsets the option.
+json options_object(const invocation& call) {
+  json out = json::object();
+  for (const auto& [name, value] : call.line.options) {
+    if (name != "option")
+      continue;
+    auto eq = value.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw usage_error("--option takes key=value, got '" + value + "'");
+    auto text = value.substr(eq + 1);
+    json parsed = json::parse(text, nullptr, false);
+    out[value.substr(0, eq)] = parsed.is_discarded() ? json(text) : parsed;
+  }
+  return out;
+}
+
 std::string secrets_summary(const json& secrets) {
   if (!secrets.is_array())
     return "-";
@@ -62,6 +80,9 @@ int print_hook(const invocation& call, const json& hook) {
        {"oldest_undelivered_s", "head_attempts", "last_error", "last_error_at", "disabled_reason"})
     if (const auto& value = member(hook, key); !value.is_null() && value != 0)
       rows.emplace_back(key, cell(value, 2048));
+  if (const auto& options = member(hook, "options"); options.is_object())
+    for (const auto& item : options.items())
+      rows.emplace_back("option " + item.key(), cell(item.value(), 2048));
   for (const char* key : {"created_at", "updated_at"})
     rows.emplace_back(key, cell(member(hook, key)));
   rows.emplace_back("secrets", secrets_summary(member(hook, "secrets")));
@@ -73,6 +94,8 @@ int create(const invocation& call) {
   json body{{"url", call.required("url")}, {"secret", secret_option(call)}};
   if (auto types = call.option("event-types"))
     body["event_types"] = event_types(*types);
+  if (auto options = options_object(call); !options.empty())
+    body["options"] = std::move(options);
   return print_hook(call, call.client().post("/v1/hooks", body));
 }
 
@@ -105,8 +128,10 @@ int update(const invocation& call) {
     body["url"] = *url;
   if (auto types = call.option("event-types"))
     body["event_types"] = event_types(*types);
+  if (auto options = options_object(call); !options.empty())
+    body["options"] = std::move(options);
   if (body.empty())
-    throw usage_error("nothing to change: give --url and/or --event-types");
+    throw usage_error("nothing to change: give --url, --event-types or --option key=value");
   return print_hook(call, call.client().patch(hook_path(id), body));
 }
 
@@ -141,13 +166,16 @@ int rotate(const invocation& call) {
 std::vector<verb> hook_verbs() {
   return {
       {"hooks create",
-       "--url URL --secret S [--event-types a,b.*]",
+       "--url URL --secret S [--event-types a,b.*] [--option key=value]...",
        "create an active hook",
-       {"url", "secret", "event-types"},
+       {"url", "secret", "event-types", "option"},
        0,
        create,
        "--secret whsec_<base64 of 24-64 bytes>, or - to read it from stdin.\n"
-       "--event-types: exact types, * or prefixes ending in .* (default *).\n"},
+       "--event-types: exact types, * or prefixes ending in .* (default *).\n"
+       "--option: the hook's own retry_schedule, max_attempts, poison_policy or\n"
+       "http_timeout_ms (e.g. --option retry_schedule=5s,1m --option max_attempts=3);\n"
+       "unset ones take the node's value.\n"},
       {"hooks list",
        "[--state S] [--limit N]",
        "hooks with their backlog (every page)",
@@ -163,12 +191,12 @@ std::vector<verb> hook_verbs() {
        get,
        ""},
       {"hooks update",
-       "ID [--url U] [--event-types a,b.*]",
-       "change the URL or event types",
-       {"url", "event-types"},
+       "ID [--url U] [--event-types a,b.*] [--option key=value]...",
+       "change the URL, event types or options",
+       {"url", "event-types", "option"},
        1,
        update,
-       ""},
+       "--option key=null unsets an option (the node's value applies again).\n"},
       {"hooks pause", "ID", "stop sending; events keep accumulating", {}, 1, pause, ""},
       {"hooks resume",
        "ID",

@@ -1,9 +1,11 @@
 #include "runtime/ctl/verbs.hpp"
 
+#include "config/node_config.hpp"
 #include "runtime/admin/requests.hpp"
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 
 namespace courier::ctl {
@@ -96,7 +98,7 @@ std::optional<std::int64_t> invocation::number_option(const std::string& name) c
 const std::vector<verb>& verbs() {
   static const std::vector<verb> all = [] {
     std::vector<verb> out;
-    for (auto family : {hook_verbs, dead_verbs, cluster_verbs})
+    for (auto family : {hook_verbs, dead_verbs, delivery_verbs, cluster_verbs})
       for (auto& v : family())
         out.push_back(std::move(v));
     return out;
@@ -136,6 +138,22 @@ std::string verb_help(const verb& v) {
                     (v.synopsis.empty() ? "" : " " + v.synopsis) + "\n\n" + v.summary + "\n";
   if (!v.details.empty())
     out += "\n" + v.details;
+  return out;
+}
+
+std::string since_time(const std::string& text) {
+  std::chrono::milliseconds ago;
+  try {
+    ago = config::parse_duration(text);
+  } catch (const std::invalid_argument&) {
+    return text;
+  }
+  const auto at = std::chrono::system_clock::now() - ago;
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(at);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return out;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // courierctl's verbs: what each one is called, takes and does. verbs() is the table that
 // dispatch and --help read; each family (hook_verbs.cpp, dead_verbs.cpp,
-// cluster_verbs.cpp) contributes its rows. Main thread.
+// delivery_verbs.cpp, cluster_verbs.cpp) contributes its rows. Main thread.
 #include "runtime/ctl/admin_client.hpp"
 #include "runtime/ctl/command_line.hpp"
 
@@ -37,7 +37,8 @@ struct verb {
 
 std::vector<verb> hook_verbs();
 std::vector<verb> dead_verbs();
-std::vector<verb> cluster_verbs(); // cluster status, test, migrate
+std::vector<verb> delivery_verbs(); // deliveries list, replay --from-seq
+std::vector<verb> cluster_verbs();  // cluster status, test, migrate
 
 const std::vector<verb>& verbs();
 std::string usage();                  // courierctl --help
@@ -45,6 +46,10 @@ std::string verb_help(const verb& v); // courierctl VERB --help
 
 // The whole program: parse, dispatch, report. Returns the exit code.
 int run_courierctl(int argc, const char* const* argv);
+
+// --since TIME: RFC 3339 as it is (the API checks it), or a duration meaning that long
+// ago ("2h").
+std::string since_time(const std::string& text);
 
 // One JSON document on stdout (--json).
 void print_json(const json& doc);

@@ -33,11 +33,11 @@ std::shared_ptr<node_context> make_context(const config::node_config& cfg,
   // idle connections as can be in flight to it, or the surplus reconnects on every event.
   http.max_idle_per_origin = http.max_in_flight_per_origin;
   http.user_agent = std::string{"courier/"} + COURIER_VERSION;
-  auto ctx = std::make_shared<node_context>(
-      node_context{cfg, std::make_shared<pg_store>(std::move(pool), cfg.node_id),
-                   std::shared_ptr<net::http_sender>{net::make_http_client(http)},
-                   std::make_shared<lease_clock>(), std::make_shared<telemetry>(),
-                   retry_policy{cfg.retry_schedule}, http.user_agent});
+  auto ctx = std::make_shared<node_context>(node_context{
+      cfg, std::make_shared<pg_store>(std::move(pool), cfg.node_id, cfg.attempt_retention),
+      std::shared_ptr<net::http_sender>{net::make_http_client(http)},
+      std::make_shared<lease_clock>(), std::make_shared<telemetry>(),
+      retry_policy{cfg.retry_schedule}, http.user_agent});
   return ctx;
 }
 

@@ -105,6 +105,10 @@ TEST_F(admin_api, bad_requests_get_problem_json_naming_the_field_and_change_noth
       {"POST", "/v1/dead-letters/999999/replay", bearer, "", 404, ""},
       {"POST", "/v1/dead-letters/replay", bearer, R"({"hook_id":999999})", 404, ""},
       {"GET", "/v1/dead-letters?hook_id=999999", bearer, "", 404, ""},
+      {"GET", "/v1/deliveries?hook_id=999999", bearer, "", 404, ""},
+      {"POST", "/v1/hooks/999999/replay", bearer, R"({"from_seq":1})", 404, ""},
+      {"POST", hook + "/replay", bearer, R"({"from":1})", 400, "from"},
+      {"GET", "/v1/deliveries?order=asc", bearer, "", 400, "order"},
       {"GET", "/v1/no-such-thing", bearer, "", 404, ""},
       // 405: a path that exists, a method it does not have.
       {"PUT", hook, bearer, valid_create, 405, ""},
@@ -143,6 +147,22 @@ TEST_F(admin_api, bad_requests_get_problem_json_naming_the_field_and_change_noth
       {"POST", "/v1/dead-letters/replay", bearer, "{}", 422, "hook_id"},
       {"GET", "/v1/hooks?limit=0", bearer, "", 422, "limit"},
       {"GET", "/v1/hooks?state=sleeping", bearer, "", 422, "state"},
+      {"GET", "/v1/deliveries?outcome=fine", bearer, "", 422, "outcome"},
+      {"POST", hook + "/replay", bearer, "{}", 422, "from_seq"},
+      {"POST", hook + "/replay", bearer, R"({"from_seq":0})", 422, "from_seq"},
+      {"POST", "/v1/hooks", bearer, create_with("options", "\"fast\""), 422, "options"},
+      {"POST", "/v1/hooks", bearer, create_with("options", R"({"max_attempts":0})"), 422,
+       "options.max_attempts"},
+      {"POST", "/v1/hooks", bearer, create_with("options", R"({"colour":1})"), 422,
+       "options.colour"},
+      {"PATCH", hook, bearer, R"({"options":{"retry_schedule":"soon"}})", 422,
+       "options.retry_schedule"},
+      {"PATCH", hook, bearer, R"({"options":{"headers":{"Host":"evil.example"}}})", 422,
+       "options.headers"},
+      {"PATCH", hook, bearer, R"({"options":{"rate_limit":0}})", 422, "options.rate_limit"},
+      {"PATCH", hook, bearer, R"({"options":{"ordering":"none"}})", 422, "options.ordering"},
+      {"GET", "/v1/deliveries?since=today", bearer, "", 422, "since"},
+      {"GET", "/v1/deliveries?seq=0", bearer, "", 422, "seq"},
   };
   for (const auto& c : cases) {
     const auto r = admin_request(port, c.method, c.target, c.authorization, c.body, 20s);

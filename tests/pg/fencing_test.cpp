@@ -41,7 +41,7 @@ TEST_F(fencing, stale_epoch_cursor_and_dead_letter_writes_are_rejected) {
   ASSERT_EQ(grants.size(), 1u);
   auto stale_epoch = grants[0].epoch;
   auto pool = std::make_shared<pg_pool>(db_, 1, "fencing-test");
-  pg_store as_old{pool, "old-owner"};
+  pg_store as_old{pool, "old-owner", std::chrono::hours{168}};
   auto ok =
       wait<std::vector<hook_id>>([&](auto cb) { as_old.commit_cursors({at(stale_epoch, 2)}, cb); });
   ASSERT_TRUE(ok.ok());
@@ -76,7 +76,7 @@ TEST_F(fencing, stale_epoch_cursor_and_dead_letter_writes_are_rejected) {
   EXPECT_EQ(
       scalar("SELECT head_attempts FROM courier.cursors WHERE hook_id = " + std::to_string(id)), 0);
 
-  pg_store as_new{pool, "new-owner"};
+  pg_store as_new{pool, "new-owner", std::chrono::hours{168}};
   auto fresh = wait<std::vector<hook_id>>(
       [&](auto cb) { as_new.commit_cursors({at(taken[0].epoch, 4)}, cb); });
   ASSERT_TRUE(fresh.ok());

@@ -39,6 +39,14 @@ TEST_F(hook_options, configure_hook_validates_each_option_and_names_it) {
       {R"({"http_timeout_ms": 10})", "http_timeout_ms"},
       {R"({"colour": "blue"})", "unknown option colour"},
       {R"({"batch_max": 10})", "batch_max is not supported"},
+      {R"({"rate_limit": 0})", "rate_limit"},
+      {R"({"rate_limit": "5"})", "rate_limit"},
+      {R"({"pause_after": "0h"})", "pause_after"},
+      {R"({"pause_after": 60})", "pause_after"},
+      {R"({"headers": ["x-a"]})", "headers"},
+      {R"({"headers": {"bad name": "x"}})", "HTTP token"},
+      {R"({"headers": {"x-a": 1}})", "string value"},
+      {R"({"headers": {"x-a": "line\nbreak"}})", "printable ASCII"},
       {R"([1, 2])", "options must be a JSON object"},
   };
   for (const auto& c : cases) {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,8 +39,9 @@ struct delivery {
   std::string body;       // empty when subscriber_options::keep_bodies is false
   std::string content_type;
   std::string user_agent;
-  std::string traceparent;                  // empty when absent
-  std::chrono::steady_clock::time_point at; // arrival of the complete request
+  std::string traceparent;                          // empty when absent
+  std::map<std::string, std::string> extra_headers; // x-* and authorization, names lowercased
+  std::chrono::steady_clock::time_point at;         // arrival of the complete request
   int status_sent = 200;
   unsigned short peer_port = 0; // the sender's local port: which process sent it (see socket_owner)
   std::string peer_address;     // the sender's IP: which host or network namespace sent it

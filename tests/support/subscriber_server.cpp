@@ -11,6 +11,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <future>
@@ -101,6 +102,13 @@ private:
     d.content_type = std::string(req[http::field::content_type]);
     d.user_agent = std::string(req[http::field::user_agent]);
     d.traceparent = std::string(req["traceparent"]);
+    for (const auto& field : req) {
+      std::string name{field.name_string()};
+      for (auto& c : name)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (name.rfind("x-", 0) == 0 || name == "authorization")
+        d.extra_headers[name] = std::string(field.value());
+    }
     if (state_->keep_bodies) {
       d.body = std::move(req.body());
     }

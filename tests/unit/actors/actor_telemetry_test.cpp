@@ -103,8 +103,8 @@ TEST_F(actor_telemetry_test, an_exiting_actor_takes_its_share_of_the_depth_along
 
 TEST_F(actor_telemetry_test, every_type_is_exported_with_an_actor_type_label) {
   const auto text = prometheus::TextSerializer{}.Serialize(registry.Collect());
-  for (const char* type :
-       {"node_supervisor", "partition", "delivery", "lease_keeper", "listener", "flusher"}) {
+  for (const char* type : {"node_supervisor", "partition", "delivery", "lease_keeper", "listener",
+                           "flusher", "attempt_logger"}) {
     const std::string label = std::string{"actor_type=\""} + type + "\"";
     for (const char* series :
          {"courier_actors{", "courier_actor_restarts_total{", "courier_actor_messages_total{",

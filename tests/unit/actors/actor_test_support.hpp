@@ -93,6 +93,17 @@ public:
 
   std::vector<hook_id> quarantines;
 
+  std::vector<std::pair<cursor_update, std::string>> paused;
+  result<void> pause_result;
+
+  std::vector<rewind_request> rewinds;
+  result<void> rewind_result;
+  bool hold_rewinds = false;
+  std::deque<std::function<void()>> held_rewinds;
+
+  std::vector<std::vector<attempt_record>> attempt_batches;
+  std::optional<error> attempts_error; // the next attempt batch fails with it (once)
+
   void load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) override {
     ++loads;
     if (load_error) {
@@ -157,12 +168,40 @@ public:
     answer(hold_disables, held_disables, std::move(done), disable_result);
   }
 
+  void pause_failing_hook(cursor_update at, std::string reason, callback<void> done) override {
+    paused.emplace_back(at, std::move(reason));
+    done(pause_result);
+  }
+
   void set_quarantine(hook_id hook, std::int64_t, std::string, callback<void> done) override {
     quarantines.push_back(hook);
     done({});
   }
 
   void maintain_outbox(callback<outbox_maintenance> done) override { done(outbox_maintenance{}); }
+
+  // Like courier.apply_rewind: when it succeeds the hook's cursor goes back (never
+  // forward) and the rewind is no longer pending.
+  void apply_rewind(rewind_request req, callback<void> done) override {
+    rewinds.push_back(req);
+    if (rewind_result.ok())
+      for (auto& h : hooks[req.partition])
+        if (h.id == req.hook && h.rewind_id == req.id) {
+          h.delivered_seq = std::min(h.delivered_seq, stream_seq{raw(h.rewind_from) - 1});
+          h.rewind_id = 0;
+        }
+    answer(hold_rewinds, held_rewinds, std::move(done), rewind_result);
+  }
+
+  void record_attempts(std::vector<attempt_record> attempts, callback<void> done) override {
+    attempt_batches.push_back(std::move(attempts));
+    if (attempts_error) {
+      auto failure = *attempts_error;
+      attempts_error.reset();
+      return done(failure);
+    }
+    done({});
+  }
 
   static void release(std::deque<std::function<void()>>& held) {
     ASSERT_FALSE(held.empty()) << "no held store callback to release";
@@ -289,6 +328,7 @@ struct passivation {
 struct inbox {
   std::vector<cursor_update> advances;
   std::vector<passivation> passivations;
+  std::vector<attempt_record> attempts;
   std::vector<int> fenced_partitions;
   std::vector<caf::down_msg> downs;
 };
@@ -339,8 +379,8 @@ protected:
   // Stands in for a cursor flusher (recording advances; flushes answer at once), for the
   // flusher's parent (recording fenced reports) and for a deliverer's partition actor
   // (recording passivations).
-  using recorder =
-      cursor_flusher::extend_with<cursor_flusher_parent>::extend_with<delivery_actor_parent>;
+  using recorder = cursor_flusher::extend_with<cursor_flusher_parent>::extend_with<
+      delivery_actor_parent>::extend<caf::reacts_to<atoms::attempt_atom, attempt_record>>;
 
   recorder spawn_recorder(std::shared_ptr<inbox> box) {
     // State travels as a spawn argument, not a capture: CAF 0.17 binds a reference to a
@@ -358,6 +398,7 @@ protected:
                     std::uint64_t wakes_seen) {
                 box->passivations.push_back({hook, delivered, wakes_seen});
               },
+              [box](atoms::attempt_atom, const attempt_record& a) { box->attempts.push_back(a); },
           };
         },
         std::move(box));

@@ -77,8 +77,13 @@ protected:
   void start() {
     ctx = make_context();
     flusher = spawn_recorder(flusher_box);
-    delivery_args args{ctx,   hook,    epoch_11,
-                       fence, flusher, caf::actor_cast<delivery_actor_parent>(flusher)};
+    delivery_args args{ctx,
+                       hook,
+                       epoch_11,
+                       fence,
+                       flusher,
+                       caf::actor_cast<delivery_actor_parent>(flusher),
+                       caf::actor_cast<attempt_logger>(flusher)};
     deliverer = spawn_supervised<delivery_actor>(parent_box, [args](caf::local_actor* parent) {
       return spawn_delivery_actor(parent, args);
     });
@@ -386,6 +391,38 @@ TEST_F(delivery_actor_test, failure_retries_the_same_event_with_the_next_attempt
   ASSERT_EQ(http->requests.size(), 3u);
   EXPECT_EQ(last("courier-seq"), "2");
   EXPECT_EQ(last("courier-attempt"), "1"); // the count restarts for the next event
+}
+
+TEST_F(delivery_actor_test, every_attempt_that_went_out_is_told_to_the_attempt_log) {
+  config.attempt_body_bytes = 4;
+  add_events(1, 1);
+  start();
+  http->answer_status(503, std::nullopt, "busy, try later");
+  run();
+  ASSERT_TRUE(fire_timer());
+  http->answer_failure(net::http_failure::fenced, "may_send said no"); // not an attempt
+  run();
+  ASSERT_TRUE(fire_timer());
+  http->answer_failure(net::http_failure::timeout, "no answer in 15000 ms");
+  run();
+  ASSERT_TRUE(fire_timer());
+  answer(200);
+  const auto& logged = flusher_box->attempts;
+  ASSERT_EQ(logged.size(), 3u);
+  EXPECT_EQ(logged[0].outcome, "failed");
+  EXPECT_EQ(logged[0].http_status, 503);
+  EXPECT_EQ(logged[0].response_excerpt, "busy"); // attempt_body_bytes
+  EXPECT_EQ(logged[1].outcome, "timeout");
+  EXPECT_EQ(logged[1].http_status, 0);
+  EXPECT_EQ(logged[2].outcome, "delivered");
+  for (std::size_t i = 0; i < logged.size(); ++i) {
+    EXPECT_EQ(logged[i].attempt, static_cast<int>(i + 1));
+    EXPECT_EQ(raw(logged[i].seq), 1);
+    EXPECT_EQ(logged[i].hook, hook.id);
+    EXPECT_EQ(logged[i].event_id, event(1).event_id);
+    EXPECT_EQ(logged[i].epoch, epoch_11);
+    EXPECT_GT(logged[i].started_at_ms, 0);
+  }
 }
 
 TEST_F(delivery_actor_test, transport_failures_are_attempts_too) {

@@ -39,5 +39,30 @@ TEST(hook_policy, a_hooks_own_options_win) {
   EXPECT_TRUE(p.parks_after(2));
 }
 
+TEST(hook_policy, rate_limit_spaces_requests_a_hair_above_one_over_the_rate) {
+  hook_options own;
+  auto unlimited = hook_policy::resolve(own, node(), retry_policy{{5s}, 0.0});
+  EXPECT_EQ(unlimited.send_interval.count(), 0);
+  own.rate_limit = 5;
+  auto p = hook_policy::resolve(own, node(), retry_policy{{5s}, 0.0});
+  EXPECT_GE(p.send_interval, 200ms);
+  EXPECT_LE(p.send_interval, 202ms);
+}
+
+TEST(hook_policy, pause_after_is_the_hooks_or_the_nodes_and_zero_never_pauses) {
+  auto cfg = node();
+  cfg.pause_after = 72h;
+  auto p = hook_policy::resolve({}, cfg, retry_policy{{5s}, 0.0});
+  const std::int64_t day = 24 * 3600 * 1000;
+  EXPECT_FALSE(p.pauses(1000, 1000 + 3 * day - 1));
+  EXPECT_TRUE(p.pauses(1000, 1000 + 3 * day));
+  EXPECT_FALSE(p.pauses(0, 1000 + 3 * day)) << "not failing";
+  hook_options own;
+  own.pause_after = 1s;
+  EXPECT_TRUE(hook_policy::resolve(own, cfg, retry_policy{{5s}, 0.0}).pauses(1000, 2000));
+  cfg.pause_after = 0ms;
+  EXPECT_FALSE(hook_policy::resolve({}, cfg, retry_policy{{5s}, 0.0}).pauses(1000, 1000 + day));
+}
+
 } // namespace
 } // namespace courier

@@ -185,5 +185,60 @@ TEST_F(partition_actor_test, a_permanent_load_failure_fails_the_partition_actor)
       << exit_error().message;
 }
 
+// A replay (rewind): the running deliverer finishes its attempt and stops, cursors are
+// flushed, the rewind is applied under the partition's lease, and a new deliverer starts
+// from the rewound cursor — also for a hook whose deliverer had passivated past it.
+TEST_F(partition_actor_test, a_rewind_stops_the_deliverer_applies_under_the_lease_then_restarts) {
+  config.passivate_after = 1s;
+  db->events[hook_21] = {{stream_seq{1}, 100, 0, "{}"}, {stream_seq{2}, 101, 0, "{}"}};
+  start();
+  http->answer_status(200);
+  run();
+  http->answer_status(200);
+  run();
+  advance(1s); // passivated at seq 2 (the durable cursor in the fake store stays 0)
+  auto& stored = db->hooks[partition_4].front();
+  stored.delivered_seq = stream_seq{2};
+  stored.rewind_id = 5;
+  stored.rewind_from = stream_seq{1};
+  caf::anon_send(partition, hooks_changed_atom::value);
+  run();
+  ASSERT_EQ(db->rewinds.size(), 1u);
+  EXPECT_EQ(db->rewinds[0].id, 5);
+  EXPECT_EQ(db->rewinds[0].hook, hook_21);
+  EXPECT_EQ(db->rewinds[0].partition, partition_4);
+  EXPECT_EQ(db->rewinds[0].epoch, lease_epoch{9});
+  // The reload after the rewind starts the hook from the rewound cursor.
+  ASSERT_EQ(http->requests.size(), 3u);
+  EXPECT_EQ(header(http->requests.back(), "courier-seq"), "1") << "from the rewound cursor";
+  EXPECT_FALSE(stopped());
+}
+
+TEST_F(partition_actor_test, a_rewind_waits_for_the_attempt_in_flight) {
+  db->events[hook_21] = {{stream_seq{1}, 100, 0, "{}"}};
+  start();
+  ASSERT_EQ(http->outstanding(), 1u);
+  auto& stored = db->hooks[partition_4].front();
+  stored.rewind_id = 6;
+  stored.rewind_from = stream_seq{1};
+  caf::anon_send(partition, hooks_changed_atom::value);
+  run();
+  EXPECT_TRUE(db->rewinds.empty()) << "applied while an attempt was still in flight";
+  http->answer_status(200);
+  run();
+  ASSERT_EQ(db->rewinds.size(), 1u);
+  EXPECT_FALSE(stopped());
+}
+
+TEST_F(partition_actor_test, a_fenced_rewind_drops_the_partition) {
+  db->hooks[partition_4].front().last_seq = stream_seq{0};
+  db->hooks[partition_4].front().rewind_id = 7;
+  db->hooks[partition_4].front().rewind_from = stream_seq{1};
+  db->rewind_result = error{errc::fenced, "not leased under epoch 9"};
+  start();
+  ASSERT_TRUE(stopped());
+  EXPECT_EQ(exit_error().code, errc::fenced);
+}
+
 } // namespace
 } // namespace courier

@@ -40,7 +40,7 @@ TEST(create_hook_request, refusals_name_status_and_field) {
       {"[1]", 400, ""},
       {R"("text")", 400, ""},
       {R"({"url":"u","secret":"s","colour":"red"})", 400, "colour"},
-      {R"({"url":"u","secret":"s","options":{}})", 400, "options"},
+      {R"({"url":"u","secret":"s","options":[]})", 422, "options"},
       {"{\"url\":\"\xff\",\"secret\":\"s\"}", 400, ""}, // not UTF-8
       {R"({"secret":"s"})", 422, "url"},
       {R"({"url":"u"})", 422, "secret"},
