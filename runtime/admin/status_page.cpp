@@ -108,6 +108,7 @@ table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eceef1;vertical-align:top}
 th{font-size:12px;color:#5f6b77;font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.when{white-space:nowrap;font-variant-numeric:tabular-nums}
 td.url{word-break:break-all}
 td.error{font-family:ui-monospace,monospace;font-size:12px;word-break:break-word;color:#8a1c1c}
 p.none{color:#5f6b77;margin:4px 0}
@@ -141,9 +142,9 @@ std::string cluster_section(const status_snapshot& s) {
          "heartbeat</th><th>age</th></tr></thead><tbody>";
   for (const auto& n : s.nodes)
     out += "<tr><td>" + esc(n.node_id, 120) + "</td><td>" + badge(n.state) +
-           "</td><td class=\"num\">" + std::to_string(n.partitions_held) + "</td><td>" +
-           esc(n.last_heartbeat, 40) + "</td><td class=\"num\">" + duration(n.heartbeat_age_s) +
-           "</td></tr>";
+           "</td><td class=\"num\">" + std::to_string(n.partitions_held) +
+           "</td><td class=\"when\">" + esc(n.last_heartbeat, 40) + "</td><td class=\"num\">" +
+           duration(n.heartbeat_age_s) + "</td></tr>";
   return out + "</tbody></table></section>\n";
 }
 
@@ -172,8 +173,9 @@ std::string held_section(const status_snapshot& s) {
   out += "<table><thead><tr><th>hook</th><th>url</th><th>state</th><th>since / "
          "until</th><th>reason</th></tr></thead><tbody>";
   for (const auto& h : s.held)
-    out += "<tr>" + hook_cell(h.hook_id, h.url) + "<td>" + badge(h.state) + "</td><td>" +
-           esc(h.since, 40) + "</td><td class=\"error\">" + esc(h.reason) + "</td></tr>";
+    out += "<tr>" + hook_cell(h.hook_id, h.url) + "<td>" + badge(h.state) +
+           "</td><td class=\"when\">" + esc(h.since, 40) + "</td><td class=\"error\">" +
+           esc(h.reason) + "</td></tr>";
   return out + "</tbody></table></section>\n";
 }
 
@@ -201,7 +203,7 @@ std::string failures_section(const status_snapshot& s) {
   out += "<table><thead><tr><th>hook</th><th>url</th><th>when</th><th>attempts</th><th>last "
          "error</th></tr></thead><tbody>";
   for (const auto& f : s.failures)
-    out += "<tr>" + hook_cell(f.hook_id, f.url) + "<td>" + esc(f.at, 40) +
+    out += "<tr>" + hook_cell(f.hook_id, f.url) + "<td class=\"when\">" + esc(f.at, 40) +
            "</td><td class=\"num\">" + std::to_string(f.attempts) + "</td><td class=\"error\">" +
            esc(f.error) + "</td></tr>";
   return out + "</tbody></table></section>\n";

@@ -13,25 +13,16 @@ std::string text(const pqxx::field& f) {
 }
 
 void read_totals(pqxx::transaction_base& tx, status_snapshot& s) {
-  // One pass over hooks for all its counts, one over cursors for quarantines.
+  // cursors has one narrow row per hook: counting it is cheaper than counting hooks.
   auto r = tx.exec(R"(
     SELECT courier.rfc3339(now()),
            coalesce((SELECT partitions FROM courier.settings), 0),
            (SELECT count(DISTINCT partition) FROM courier.lease_locks)::int,
-           h.total, h.paused, h.disabled,
-           (SELECT count(*) FROM courier.cursors c JOIN courier.hooks q ON q.id = c.hook_id
-             WHERE c.quarantined_until > now() AND q.state = 'active')
-      FROM (SELECT count(*) AS total,
-                   count(*) FILTER (WHERE state = 'paused') AS paused,
-                   count(*) FILTER (WHERE state = 'disabled') AS disabled
-              FROM courier.hooks) h)")[0];
+           (SELECT count(*) FROM courier.cursors))")[0];
   s.read_at = text(r[0]);
   s.partitions = r[1].as<int>();
   s.partitions_leased = r[2].as<int>();
   s.hooks = r[3].as<std::int64_t>();
-  s.paused = r[4].as<std::int64_t>();
-  s.disabled = r[5].as<std::int64_t>();
-  s.quarantined = r[6].as<std::int64_t>();
 }
 
 void read_nodes(pqxx::transaction_base& tx, status_snapshot& s) {
@@ -78,21 +69,36 @@ void read_lagging(pqxx::transaction_base& tx, status_snapshot& s) {
   }
 }
 
+// Paused, disabled and quarantined hooks: their counts and the most recent of them, from
+// one pass over hooks (not active) and one over cursors (quarantined).
 void read_held(pqxx::transaction_base& tx, status_snapshot& s) {
   for (const auto& r : tx.exec_params(R"(
-         (SELECT h.id, h.url, h.state, coalesce(h.disabled_reason, ''),
-                 courier.rfc3339(h.updated_at) AS at
-            FROM courier.hooks h WHERE h.state <> 'active'
-           ORDER BY h.updated_at DESC, h.id LIMIT $1)
-         UNION ALL
-         (SELECT h.id, h.url, 'quarantined', coalesce(c.last_error, ''),
-                 courier.rfc3339(c.quarantined_until)
-            FROM courier.cursors c JOIN courier.hooks h ON h.id = c.hook_id
-           WHERE c.quarantined_until > now() AND h.state = 'active'
-           ORDER BY c.quarantined_until DESC, h.id LIMIT $1)
-         ORDER BY at DESC, id LIMIT $1)",
-                                      status_list_limit))
-    s.held.push_back({r[0].as<std::int64_t>(), text(r[1]), text(r[2]), text(r[3]), text(r[4])});
+         WITH inactive AS MATERIALIZED (
+           SELECT h.id, h.url, h.state, coalesce(h.disabled_reason, '') AS reason, h.updated_at
+             FROM courier.hooks h WHERE h.state <> 'active'),
+         quarantined AS MATERIALIZED (
+           SELECT h.id, h.url, 'quarantined' AS state, coalesce(c.last_error, '') AS reason,
+                  c.quarantined_until AS updated_at
+             FROM courier.cursors c JOIN courier.hooks h ON h.id = c.hook_id
+            WHERE c.quarantined_until > now() AND h.state = 'active'),
+         listed AS (
+           (SELECT * FROM inactive ORDER BY updated_at DESC, id LIMIT $1)
+           UNION ALL
+           (SELECT * FROM quarantined ORDER BY updated_at DESC, id LIMIT $1))
+         SELECT (SELECT count(*) FILTER (WHERE state = 'paused') FROM inactive),
+                (SELECT count(*) FILTER (WHERE state = 'disabled') FROM inactive),
+                (SELECT count(*) FROM quarantined),
+                l.id, l.url, l.state, l.reason, courier.rfc3339(l.updated_at)
+           FROM (SELECT 1) one
+           LEFT JOIN LATERAL (SELECT * FROM listed ORDER BY updated_at DESC, id LIMIT $1) l ON true
+          ORDER BY l.updated_at DESC NULLS LAST, l.id)",
+                                      status_list_limit)) {
+    s.paused = r[0].as<std::int64_t>();
+    s.disabled = r[1].as<std::int64_t>();
+    s.quarantined = r[2].as<std::int64_t>();
+    if (!r[3].is_null())
+      s.held.push_back({r[3].as<std::int64_t>(), text(r[4]), text(r[5]), text(r[6]), text(r[7])});
+  }
 }
 
 void read_dead_letters(pqxx::transaction_base& tx, status_snapshot& s) {

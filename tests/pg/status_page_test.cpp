@@ -103,6 +103,14 @@ TEST_F(status_page, a_browser_shows_the_cluster_hooks_failures_and_dead_letters)
     GTEST_SKIP() << "chromium is not installed (apt-get install chromium): the status page "
                     "test needs a real headless browser";
 
+  const std::vector<std::string> args = {"--partitions", "8", "--admin_token", token};
+  auto& alpha = start_node("node-alpha", args);
+  auto& beta = start_node("node-beta", args);
+  const auto alpha_port = wait_admin_port(alpha, 30s);
+  const auto beta_port = wait_admin_port(beta, 30s);
+  ASSERT_TRUE(alpha_port && beta_port) << alpha.log() << beta.log();
+  ASSERT_TRUE(nodes_->wait_balanced({"node-alpha", "node-beta"}, 8, 30s));
+
   // A paused hook whose URL holds markup, a hook whose subscriber fails (it blocks and
   // lags), and one that parks its events as dead letters.
   const std::string paused_url = sub_.url_for("paused") + "?tag=<b>bold</b>&x=1";
@@ -116,14 +124,6 @@ TEST_F(status_page, a_browser_shows_the_cluster_hooks_failures_and_dead_letters)
   failure.fixed_status = 503;
   sub_.set_behaviour("failing", failure);
   sub_.set_behaviour("parking", failure);
-
-  const std::vector<std::string> args = {"--partitions", "8", "--admin_token", token};
-  auto& alpha = start_node("node-alpha", args);
-  auto& beta = start_node("node-beta", args);
-  const auto alpha_port = wait_admin_port(alpha, 30s);
-  const auto beta_port = wait_admin_port(beta, 30s);
-  ASSERT_TRUE(alpha_port && beta_port) << alpha.log() << beta.log();
-  ASSERT_TRUE(nodes_->wait_balanced({"node-alpha", "node-beta"}, 8, 30s));
 
   for (int i = 0; i < 2; ++i)
     emit_to(db_, paused, "status.paused", "{}");
