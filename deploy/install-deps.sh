@@ -14,6 +14,9 @@ packages=(
   # by clang, so named here; libfuzzer-14-dev's separate libFuzzer.a is not used). llvm
   # brings llvm-symbolizer, which turns sanitizer reports into file:line for both compilers.
   clang libclang-rt-14-dev llvm
+  # The status page test (tests/pg/status_page_test.cpp) loads GET / in a real headless
+  # browser and keeps a screenshot; it skips with a message when chromium is missing.
+  chromium
 )
 
 # --- deploy/observe tests (tests/deploy) -------------------------------------------------

@@ -39,6 +39,12 @@ bool bearer_token_matches(std::string_view authorization, std::string_view token
   std::string_view given = authorization.substr(space);
   while (!given.empty() && given.front() == ' ')
     given.remove_prefix(1);
+  return token_equals(given, token);
+}
+
+bool token_equals(std::string_view given, std::string_view token) {
+  if (token.empty())
+    return false;
   digest expected{};
   digest actual{};
   return sha256(token, expected) && sha256(given, actual) &&

@@ -19,7 +19,7 @@ public:
   explicit admin_api(service_options options);
   ~admin_api();
 
-  // `path` starts with /v1; `query` is what followed '?'.
+  // `path` starts with /v1 or is / (the status page); `query` is what followed '?'.
   void handle(const net::admin_request& req, std::string_view path, std::string_view query,
               net::admin_responder respond);
   // Stops the retirer and the pool; requests still queued are answered first.

@@ -51,5 +51,7 @@ void list_deliveries(api_service&, const api_call&, net::admin_responder);
 // info_handlers.cpp
 void cluster_status(api_service&, const api_call&, net::admin_responder);
 void openapi_document(api_service&, const api_call&, net::admin_responder);
+// status_handler.cpp: GET /, the HTML status page
+void status_page(api_service&, const api_call&, net::admin_responder);
 
 } // namespace courier::admin

@@ -39,6 +39,7 @@ bool fits(std::string_view pattern, std::string_view path, std::vector<std::stri
 
 const std::vector<route>& routes() {
   static const std::vector<route> table{
+      {"GET", "/", status_page},
       {"GET", "/v1/hooks", list_hooks},
       {"POST", "/v1/hooks", create_hook},
       {"GET", "/v1/hooks/{id}", get_hook},

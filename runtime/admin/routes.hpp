@@ -1,7 +1,7 @@
 #pragma once
-// The admin API's routing table: every method and path template under /v1 with its
-// handler. The OpenAPI document must describe exactly these (tests/unit/admin checks it
-// against this table). Pure; any thread.
+// The admin API's routing table: every method and path template under /v1, and the
+// status page at /, with its handler. The OpenAPI document must describe exactly these
+// (tests/unit/admin checks it against this table). Pure; any thread.
 #include "runtime/admin/handlers.hpp"
 
 #include <string>

@@ -3,6 +3,7 @@
 #include "config/listen_address.hpp"
 #include "net/bearer_token.hpp"
 #include "runtime/admin/problem.hpp"
+#include "runtime/admin/status_access.hpp"
 
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
@@ -56,6 +57,13 @@ void admin_endpoint::handle(const net::admin_request& req, net::admin_responder 
   const auto question = req.target.find('?');
   const std::string path = req.target.substr(0, question);
   const std::string query = question == std::string::npos ? "" : req.target.substr(question + 1);
+  // The status page takes the token from the header or from ?token= (a browser's address
+  // bar and the page's login form); without it, the form and nothing else.
+  if (path == "/") {
+    if (!admin::status_page_allowed(req, query, cfg_.admin_token))
+      return respond(admin::status_page_login(query));
+    return api_.handle(req, path, query, std::move(respond));
+  }
   // Everything but the open paths needs the token, whatever the method or path: a caller
   // without it learns nothing, not even which paths exist.
   if (!is_open_path(path) && !cfg_.admin_token.empty() &&

@@ -2,9 +2,11 @@
 // The node's admin HTTP surface on admin_listen: GET /healthz (process alive),
 // GET /readyz (200 while the lease is confirmed, 503 otherwise) and GET /metrics
 // (Prometheus text), all three open to anyone who can connect and answered on the
-// server's thread; everything under /v1 is the admin API (runtime/admin). With
-// admin_token set, every path but the three needs "Authorization: Bearer <token>"
-// (compared in constant time). Owned by run_node from start to exit.
+// server's thread; everything under /v1 is the admin API (runtime/admin), and GET / its
+// HTML status page. With admin_token set, every path but the three needs
+// "Authorization: Bearer <token>" (compared in constant time); the status page also takes
+// ?token= and answers a login form without it (runtime/admin/status_access.hpp). Owned by run_node
+// from start to exit.
 #include "actors/policy/lease_clock.hpp"
 #include "config/node_config.hpp"
 #include "net/admin_server.hpp"
