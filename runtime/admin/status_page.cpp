@@ -199,13 +199,13 @@ std::string dead_section(const status_snapshot& s) {
 std::string failures_section(const status_snapshot& s) {
   std::string out = "<section id=\"failures\"><h2>Recent failures</h2>";
   if (s.failures.empty())
-    return out + "<p class=\"none\">No hook is failing on its head event.</p></section>\n";
-  out += "<table><thead><tr><th>hook</th><th>url</th><th>when</th><th>attempts</th><th>last "
-         "error</th></tr></thead><tbody>";
+    return out + "<p class=\"none\">No failed attempt in the attempt log.</p></section>\n";
+  out += "<table><thead><tr><th>hook</th><th>url</th><th>when</th><th>seq</th><th>attempt</th>"
+         "<th>answer</th></tr></thead><tbody>";
   for (const auto& f : s.failures)
     out += "<tr>" + hook_cell(f.hook_id, f.url) + "<td class=\"when\">" + esc(f.at, 40) +
-           "</td><td class=\"num\">" + std::to_string(f.attempts) + "</td><td class=\"error\">" +
-           esc(f.error) + "</td></tr>";
+           "</td><td class=\"num\">" + std::to_string(f.seq) + "</td><td class=\"num\">" +
+           std::to_string(f.attempt) + "</td><td class=\"error\">" + esc(f.error) + "</td></tr>";
   return out + "</tbody></table></section>\n";
 }
 

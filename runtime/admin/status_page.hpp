@@ -45,12 +45,14 @@ struct status_dead_letters {
   std::int64_t parked = 0;
 };
 
+// A failed attempt from the attempt log.
 struct status_failure {
   std::int64_t hook_id = 0;
   std::string url;
   std::string error;
-  std::string at; // RFC 3339 UTC
-  int attempts = 0;
+  std::string at; // RFC 3339 UTC, when the attempt started
+  std::int64_t seq = 0;
+  int attempt = 0; // courier-attempt of that try
 };
 
 struct status_snapshot {

@@ -74,7 +74,8 @@ void read_lagging(pqxx::transaction_base& tx, status_snapshot& s) {
 void read_held(pqxx::transaction_base& tx, status_snapshot& s) {
   for (const auto& r : tx.exec_params(R"(
          WITH inactive AS MATERIALIZED (
-           SELECT h.id, h.url, h.state, coalesce(h.disabled_reason, '') AS reason, h.updated_at
+           SELECT h.id, h.url, h.state,
+                  coalesce(h.paused_reason, h.disabled_reason, '') AS reason, h.updated_at
              FROM courier.hooks h WHERE h.state <> 'active'),
          quarantined AS MATERIALIZED (
            SELECT h.id, h.url, 'quarantined' AS state, coalesce(c.last_error, '') AS reason,
@@ -127,16 +128,21 @@ void read_dead_letters(pqxx::transaction_base& tx, status_snapshot& s) {
 } // namespace
 
 std::vector<status_failure> read_recent_failures(pqxx::transaction_base& tx, int limit) {
+  // The newest failed attempts (index attempts_failed: no walk past delivered ones).
   std::vector<status_failure> out;
   for (const auto& r : tx.exec_params(R"(
-         SELECT c.hook_id, h.url, c.last_error, courier.rfc3339(c.last_error_at), c.head_attempts
-           FROM (SELECT hook_id, last_error, last_error_at, head_attempts FROM courier.cursors
-                  WHERE last_error IS NOT NULL
-                  ORDER BY last_error_at DESC NULLS LAST, hook_id LIMIT $1) c
-           JOIN courier.hooks h ON h.id = c.hook_id
-          ORDER BY c.last_error_at DESC NULLS LAST, c.hook_id)",
+         SELECT a.hook_id, coalesce(h.url, ''),
+                CASE WHEN a.http_status IS NULL THEN a.outcome
+                     ELSE 'HTTP ' || a.http_status END ||
+                  CASE WHEN a.response_excerpt = '' THEN '' ELSE ': ' || a.response_excerpt END,
+                courier.rfc3339(a.started_at), a.seq, a.attempt
+           FROM (SELECT * FROM courier.attempts WHERE outcome <> 'delivered'
+                  ORDER BY id DESC LIMIT $1) a
+           LEFT JOIN courier.hooks h ON h.id = a.hook_id
+          ORDER BY a.id DESC)",
                                       limit))
-    out.push_back({r[0].as<std::int64_t>(), text(r[1]), text(r[2]), text(r[3]), r[4].as<int>()});
+    out.push_back({r[0].as<std::int64_t>(), text(r[1]), text(r[2]), text(r[3]),
+                   r[4].as<std::int64_t>(), r[5].as<int>()});
   return out;
 }
 

@@ -17,9 +17,8 @@ inline constexpr int dead_letter_count_cap = 10000;
 
 status_snapshot read_status_snapshot(pqxx::transaction_base& tx, std::string answered_by);
 
-// "Recent failures": the hooks whose head event failed most recently, with its last
-// error (courier.cursors.last_error). One function so that it can read an attempt log
-// instead once there is one.
+// "Recent failures": the newest failed attempts of the attempt log (courier.attempts),
+// with the answer's status and excerpt or the transport failure.
 std::vector<status_failure> read_recent_failures(pqxx::transaction_base& tx, int limit);
 
 } // namespace courier::admin

@@ -137,7 +137,10 @@ TEST_F(status_page, a_browser_shows_the_cluster_hooks_failures_and_dead_letters)
         return scalar("SELECT count(*) FROM courier.dead_letters WHERE replayed_at IS NULL") == 2 &&
                scalar("SELECT count(*) FROM courier.cursors WHERE last_error IS NOT NULL "
                       "AND hook_id = " +
-                      failing_id) == 1;
+                      failing_id) == 1 &&
+               scalar("SELECT count(*) FROM courier.attempts WHERE outcome = 'failed' "
+                      "AND hook_id = " +
+                      failing_id) >= 1;
       },
       30s));
   const std::string failing_error = pg_instance::exec_scalar(

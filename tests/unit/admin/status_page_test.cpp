@@ -47,7 +47,7 @@ status_snapshot hostile_snapshot() {
   s.held.push_back({8, url, "paused", "", "2026-11-24T09:00:00Z"});
   s.dead_parked = 3;
   s.dead_by_hook.push_back({9, url, 3});
-  s.failures.push_back({7, url, "HTTP 500: <b>boom</b>", "2026-11-24T09:59:59Z", 4});
+  s.failures.push_back({7, url, "HTTP 500: <b>boom</b>", "2026-11-24T09:59:59Z", 12, 4});
   return s;
 }
 
@@ -80,7 +80,7 @@ TEST(status_page, says_when_lists_are_empty) {
   EXPECT_NE(page.find("No hook has a backlog."), std::string::npos);
   EXPECT_NE(page.find("Every hook is active."), std::string::npos);
   EXPECT_NE(page.find("0 parked dead letters"), std::string::npos);
-  EXPECT_NE(page.find("No hook is failing"), std::string::npos);
+  EXPECT_NE(page.find("No failed attempt"), std::string::npos);
 }
 
 TEST(status_page, login_page_has_a_form_and_no_data) {
