@@ -18,7 +18,8 @@ constexpr const char* hook_document_sql = R"(
            'owner_node', s.owner_node, 'partition', h.partition,
            'head_attempts', s.head_attempts, 'last_error', s.last_error,
            'last_error_at', courier.rfc3339(s.last_error_at),
-           'disabled_reason', h.disabled_reason, 'options', h.options,
+           'disabled_reason', h.disabled_reason, 'paused_reason', h.paused_reason,
+           'options', h.options,
            'created_at', courier.rfc3339(h.created_at),
            'updated_at', courier.rfc3339(h.updated_at),
            'secrets', (SELECT json_agg(json_build_object('expires_at', courier.rfc3339(x.expires_at))

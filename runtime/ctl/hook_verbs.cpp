@@ -76,8 +76,8 @@ int print_hook(const invocation& call, const json& hook) {
        {"id", "url", "state", "event_types", "next_seq", "backlog", "owner_node", "partition"})
     rows.emplace_back(key, cell(member(hook, key), 2048));
   // The rest only when there is something to say (--json always has every member).
-  for (const char* key :
-       {"oldest_undelivered_s", "head_attempts", "last_error", "last_error_at", "disabled_reason"})
+  for (const char* key : {"oldest_undelivered_s", "head_attempts", "last_error", "last_error_at",
+                          "disabled_reason", "paused_reason"})
     if (const auto& value = member(hook, key); !value.is_null() && value != 0)
       rows.emplace_back(key, cell(value, 2048));
   if (const auto& options = member(hook, "options"); options.is_object())

@@ -1,8 +1,9 @@
 // End-to-end drain and live-latency benchmark for one node. Prints one JSON line.
-//   bench_drain_bench [--events N] [--hooks H] [--rate R] [--live-seconds S]
+//   bench_drain_bench [--events N] [--hooks H] [--rate R] [--live-seconds S] [--attempt-log 0|1]
 // Drain: N events pre-loaded over H hooks, then one node delivers them to a fast
 // local subscriber. Live: R events/s, one per transaction, spread over 50 more hooks;
-// emit->delivery latency percentiles. Peak RSS of courierd from /proc (VmHWM).
+// emit->delivery latency percentiles. Peak RSS of courierd from /proc (VmHWM). The node
+// keeps its attempt log (courier.attempts) unless --attempt-log 0.
 #include "tests/support/emitter.hpp"
 #include "tests/support/node_harness.hpp"
 #include "tests/support/paced_load.hpp"
@@ -25,8 +26,11 @@ using steady = std::chrono::steady_clock;
 namespace {
 
 std::map<std::string, long> parse_args(int argc, char** argv) {
-  std::map<std::string, long> out{
-      {"events", 200000}, {"hooks", 1000}, {"rate", 1000}, {"live-seconds", 10}};
+  std::map<std::string, long> out{{"events", 200000},
+                                  {"hooks", 1000},
+                                  {"rate", 1000},
+                                  {"live-seconds", 10},
+                                  {"attempt-log", 1}};
   for (int i = 1; i + 1 < argc; i += 2)
     out[std::string{argv[i]}.substr(2)] = std::stol(argv[i + 1]);
   return out;
@@ -82,7 +86,9 @@ int main(int argc, char** argv) {
 
   node_harness nodes{db};
   auto drain_start = steady::now();
-  auto& node = nodes.start("bench", {"--max_in_flight", "512", "--log_level", "warn"});
+  const bool attempt_log = args["attempt-log"] != 0;
+  auto& node = nodes.start("bench", {"--max_in_flight", "512", "--log_level", "warn",
+                                     "--attempt_log", attempt_log ? "true" : "false"});
   bool drained = sub.wait_for([&] { return sub.count() >= static_cast<std::size_t>(loaded); },
                               std::chrono::seconds{600});
   double drain_s = std::chrono::duration<double>(steady::now() - drain_start).count();
@@ -110,6 +116,7 @@ int main(int argc, char** argv) {
   nodes.stop("bench");
 
   std::cout << "{\"bench\":\"drain\",\"events\":" << loaded << ",\"hooks\":" << hooks
+            << ",\"attempt_log\":" << (attempt_log ? "true" : "false")
             << ",\"drained\":" << (drained ? "true" : "false") << ",\"preload_s\":" << load_s
             << ",\"drain_s\":" << drain_s
             << ",\"drain_events_per_s\":" << static_cast<long>(loaded / drain_s)
