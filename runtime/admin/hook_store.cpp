@@ -9,26 +9,51 @@ namespace courier::admin {
 
 namespace {
 
-// Each hook as one JSON document (then its id), as every hook answer shows it.
-constexpr const char* hook_document_sql = R"(
+// Each hook as one JSON document (then its id), as every hook answer shows it: the hooks
+// `filter` picks (a WHERE clause over h, s, c and `shown_state`, then ORDER BY and LIMIT),
+// built from the base tables rather than the courier.hook_status view, so a page costs its
+// rows, not the whole table: the oldest undelivered event is looked up for the rows shown
+// only, and the owners come from one scan of the lease locks.
+std::string hook_documents_sql(const std::string& filter,
+                               const std::string& order = "ORDER BY p.id") {
+  return R"(
+  WITH owners AS MATERIALIZED (
+    SELECT k.partition, n.node_id FROM courier.lease_locks k
+      JOIN courier.nodes n ON n.lease_pid = k.pid),
+  picked AS (
+    SELECT h.*, s.next_seq AS stream_next, c.delivered_seq, c.head_attempts, c.last_error,
+           c.last_error_at, shown_state
+      FROM courier.hooks h
+      JOIN courier.streams s ON s.hook_id = h.id
+      JOIN courier.cursors c ON c.hook_id = h.id,
+      LATERAL (SELECT CASE WHEN h.state = 'active' AND c.quarantined_until > now()
+                           THEN 'quarantined' ELSE h.state END AS shown_state) st
+     )" + filter +
+         R"()
   SELECT json_build_object(
-           'id', h.id, 'url', h.url, 'state', s.state, 'event_types', h.event_types,
-           'next_seq', s.next_seq, 'backlog', s.backlog,
-           'oldest_undelivered_s', round(extract(epoch FROM s.oldest_undelivered_age)::numeric, 3),
-           'owner_node', s.owner_node, 'partition', h.partition,
-           'head_attempts', s.head_attempts, 'last_error', s.last_error,
-           'last_error_at', courier.rfc3339(s.last_error_at),
-           'disabled_reason', h.disabled_reason, 'paused_reason', h.paused_reason,
-           'options', h.options,
-           'created_at', courier.rfc3339(h.created_at),
-           'updated_at', courier.rfc3339(h.updated_at),
+           'id', p.id, 'url', p.url, 'state', p.shown_state, 'event_types', p.event_types,
+           'next_seq', p.delivered_seq + 1, 'backlog', p.stream_next - 1 - p.delivered_seq,
+           'oldest_undelivered_s',
+             (SELECT round(extract(epoch FROM now() - e.emitted_at)::numeric, 3)
+                FROM courier.outbox o JOIN courier.events e ON e.id = o.event_id
+               WHERE o.hook_id = p.id AND o.seq = p.delivered_seq + 1),
+           'owner_node', (SELECT o.node_id FROM owners o WHERE o.partition = p.partition LIMIT 1),
+           'partition', p.partition,
+           'head_attempts', p.head_attempts, 'last_error', p.last_error,
+           'last_error_at', courier.rfc3339(p.last_error_at),
+           'disabled_reason', p.disabled_reason, 'paused_reason', p.paused_reason,
+           'options', p.options,
+           'created_at', courier.rfc3339(p.created_at),
+           'updated_at', courier.rfc3339(p.updated_at),
            'secrets', (SELECT json_agg(json_build_object('expires_at', courier.rfc3339(x.expires_at))
                                        ORDER BY u.n)
-                         FROM unnest(h.secrets) WITH ORDINALITY AS u(secret, n)
+                         FROM unnest(p.secrets) WITH ORDINALITY AS u(secret, n)
                          LEFT JOIN courier.secret_expiry x
-                                ON x.hook_id = h.id AND x.secret = u.secret))::text,
-         h.id
-    FROM courier.hooks h JOIN courier.hook_status s ON s.hook_id = h.id)";
+                                ON x.hook_id = p.id AND x.secret = u.secret))::text,
+         p.id
+    FROM picked p )" +
+         order;
+}
 
 } // namespace
 
@@ -57,7 +82,7 @@ void check_hook_fields(pqxx::work& tx, const hook_fields& fields, bool allow_pri
 }
 
 std::optional<std::string> read_hook(pqxx::work& tx, std::int64_t id) {
-  auto rows = tx.exec_params(std::string{hook_document_sql} + " WHERE h.id = $1", id);
+  auto rows = tx.exec_params(hook_documents_sql("WHERE h.id = $1"), id);
   if (rows.empty())
     return std::nullopt;
   return compact_json(rows[0][0].as<std::string>());
@@ -65,11 +90,21 @@ std::optional<std::string> read_hook(pqxx::work& tx, std::int64_t id) {
 
 std::string list_hooks_page(pqxx::work& tx, const hook_list_query& query) {
   // One row more than asked: whether it exists says if there is a next page.
-  auto rows =
-      tx.exec_params(std::string{hook_document_sql} + R"(
-       WHERE h.id > $1 AND ($2::text IS NULL OR s.state = $2)
-       ORDER BY h.id LIMIT $3)",
-                     query.after, query.state ? query.state->c_str() : nullptr, query.limit + 1);
+  const char* state = query.state ? query.state->c_str() : nullptr;
+  if (query.by_backlog) {
+    // One page, largest backlog first; hooks with nothing to send are not lagging.
+    auto rows = tx.exec_params(
+        hook_documents_sql("WHERE s.next_seq - 1 > c.delivered_seq AND "
+                           "($1::text IS NULL OR shown_state = $1) "
+                           "ORDER BY s.next_seq - 1 - c.delivered_seq DESC, h.id LIMIT $2",
+                           "ORDER BY p.stream_next - 1 - p.delivered_seq DESC, p.id"),
+        state, query.limit);
+    return page_json(rows, query.limit);
+  }
+  auto rows = tx.exec_params(
+      hook_documents_sql("WHERE h.id > $1 AND ($2::text IS NULL OR shown_state = $2) "
+                         "ORDER BY h.id LIMIT $3"),
+      query.after, state, query.limit + 1);
   return page_json(rows, query.limit);
 }
 

@@ -26,7 +26,8 @@ void check_hook_fields(pqxx::work& tx, const hook_fields& fields, bool allow_pri
 std::optional<std::string> read_hook(pqxx::work& tx, std::int64_t id);
 
 // One page of hooks: {"items": [hook, ...], "next_after": id of the last one, or null
-// when there are no more}.
+// when there are no more}; with query.by_backlog the hooks with the largest backlog
+// (next_after null).
 std::string list_hooks_page(pqxx::work& tx, const hook_list_query& query);
 
 // A 404 problem_error unless hook `id` exists.

@@ -329,11 +329,17 @@ parsed<empty_request> parse_empty_body(std::string_view body) {
 }
 
 parsed<hook_list_query> parse_hook_list_query(std::string_view query) {
-  auto params = parse_query(query, {"state", "after", "limit"});
+  auto params = parse_query(query, {"state", "after", "limit", "order"});
   if (auto* p = std::get_if<problem>(&params))
     return *p;
   const auto& values = std::get<std::map<std::string, std::string>>(params);
   hook_list_query out;
+  std::optional<std::string> order;
+  if (auto p = read_param(values, "order", "id or backlog", order, choice({"id", "backlog"})))
+    return *p;
+  out.by_backlog = order == std::optional<std::string>{"backlog"};
+  if (out.by_backlog && values.count("after") > 0)
+    return invalid_value("after", "after pages lists by id; order=backlog is one page");
   if (auto p = read_param(values, "state", "active, paused, disabled or quarantined", out.state,
                           choice({"active", "paused", "disabled", "quarantined"})))
     return *p;

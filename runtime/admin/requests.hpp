@@ -61,6 +61,8 @@ struct hook_list_query {
   std::optional<std::string> state; // active | paused | disabled | quarantined
   std::int64_t after = 0;           // ids greater than this (paging)
   int limit = 100;
+  // false: by id, in pages; true: the `limit` hooks with the largest backlog (one page)
+  bool by_backlog = false;
 };
 
 struct dead_letter_list_query {

@@ -103,7 +103,15 @@ int list(const invocation& call) {
   std::string filter;
   if (auto state = call.option("state"))
     filter = "&state=" + query_escape(*state);
-  json hooks = call.client().list("/v1/hooks", filter, call.number_option("limit"));
+  json hooks;
+  if (auto order = call.option("order"); order && *order != "id") {
+    // One page: the hooks with the largest backlog.
+    auto limit = call.number_option("limit").value_or(20);
+    hooks = call.client().get("/v1/hooks?order=" + query_escape(*order) +
+                              "&limit=" + std::to_string(limit) + filter)["items"];
+  } else {
+    hooks = call.client().list("/v1/hooks", filter, call.number_option("limit"));
+  }
   if (call.line.json) {
     print_json(hooks);
     return 0;
@@ -177,12 +185,13 @@ std::vector<verb> hook_verbs() {
        "http_timeout_ms (e.g. --option retry_schedule=5s,1m --option max_attempts=3);\n"
        "unset ones take the node's value.\n"},
       {"hooks list",
-       "[--state S] [--limit N]",
+       "[--state S] [--order id|backlog] [--limit N]",
        "hooks with their backlog (every page)",
-       {"state", "limit"},
+       {"state", "order", "limit"},
        0,
        list,
-       "--state active|paused|disabled|quarantined.\n"},
+       "--state active|paused|disabled|quarantined.\n"
+       "--order backlog: the --limit (default 20) hooks with the largest backlog.\n"},
       {"hooks get",
        "ID",
        "one hook: state, stream position, backlog, owner, last error",

@@ -93,6 +93,8 @@ TEST_F(admin_api, bad_requests_get_problem_json_naming_the_field_and_change_noth
       {"PATCH", hook, bearer, R"({"secret":"x"})", 400, "secret"},
       {"POST", hook + "/pause", bearer, R"({"now":true})", 400, "now"},
       {"GET", "/v1/hooks?sort=id", bearer, "", 400, "sort"},
+      {"GET", "/v1/hooks?order=lag", bearer, "", 422, "order"},
+      {"GET", "/v1/hooks?order=backlog&after=5", bearer, "", 422, "after"},
       // 404: unknown hooks, dead letters and paths.
       {"GET", "/v1/hooks/999999", bearer, "", 404, ""},
       {"PATCH", "/v1/hooks/999999", bearer, R"({"url":"http://203.0.113.10/"})", 404, ""},
@@ -241,6 +243,27 @@ TEST_F(admin_api, stuck_requests_neither_block_probes_nor_pile_up) {
     if (r.valid())
       changed += r.get().status == 200 ? 1 : 0;
   EXPECT_EQ(changed, 32);
+}
+
+TEST_F(admin_api, order_backlog_lists_the_hooks_with_the_most_undelivered_events_first) {
+  const auto port = start_guarded_node();
+  ASSERT_NE(port, 0);
+  std::vector<std::int64_t> ids;
+  for (int backlog : {1, 5, 0, 3}) {
+    ids.push_back(create_hook(db_, "http://203.0.113.10/lag", random_secret()));
+    pg_instance::exec_scalar(db_, "SELECT courier.pause_hook(" + std::to_string(ids.back()) + ")");
+    for (int i = 0; i < backlog; ++i)
+      emit_to(db_, ids.back(), "t", "{}");
+  }
+  const auto r =
+      admin_request(port, "GET", "/v1/hooks?order=backlog&limit=2", std::string("Bearer ") + token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto page = nlohmann::json::parse(r.body);
+  ASSERT_EQ(page["items"].size(), 2u) << r.body;
+  EXPECT_EQ(page["items"][0]["id"], ids[1]);
+  EXPECT_EQ(page["items"][0]["backlog"], 5);
+  EXPECT_EQ(page["items"][1]["id"], ids[3]);
+  EXPECT_TRUE(page["next_after"].is_null());
 }
 
 } // namespace
