@@ -46,6 +46,14 @@ struct delivery_state {
   bool retry_scheduled = false;
   bool stopping = false;
   int head_attempts = 0;
+  // Batches: how many events from the head the range in flight (or awaiting its retry)
+  // holds; a failed range is retried as the same range. 0: none chosen yet.
+  std::size_t range = 0;
+  std::int64_t range_first_attempt_ms = 0; // the batch's "timestamp"
+  // Dead-lettering the head range event by event: how many are left, with what.
+  std::size_t parks_left = 0;
+  int park_attempts = 0;
+  std::string park_error;
   std::int64_t failing_since_ms = 0; // unix ms the head's failures began; 0: not failing
   std::chrono::steady_clock::time_point next_send_at; // rate_limit: not before this
   std::int64_t sent_at_ms = 0; // unix ms the attempt in flight went out (the attempt log)
@@ -104,6 +112,23 @@ void schedule_send(delivery_impl* self, std::chrono::milliseconds delay) {
   self->delayed_send(self, delay, try_send_atom::value);
 }
 
+// The head range of a batch: pinned while it is retried, else as many buffered events
+// from the head as batch_max and batch_max_bytes allow (at least one).
+std::size_t choose_range(delivery_state& st) {
+  if (st.range == 0) {
+    std::int64_t bytes = 0;
+    for (const auto& ev : st.buffer) {
+      if (st.range > 0 && (static_cast<int>(st.range) == st.policy->batch_max ||
+                           bytes + ev.payload_bytes > st.policy->batch_max_bytes))
+        break;
+      bytes += ev.payload_bytes;
+      ++st.range;
+    }
+    st.range_first_attempt_ms = unix_ms();
+  }
+  return st.range;
+}
+
 void try_send(delivery_impl* self) {
   auto& st = self->state;
   if (st.stopping || st.in_flight || st.retry_scheduled)
@@ -127,7 +152,10 @@ void try_send(delivery_impl* self) {
   st.next_send_at = now + st.policy->send_interval;
   const auto& head = st.buffer.front();
   webhook::attempt_identity attempt{st.head_attempts + 1, unix_ms() / 1000, st.rng()};
-  auto built = webhook::build_request(st.args.hook, head, attempt, st.attempt);
+  auto built = st.policy->batches()
+                   ? webhook::build_batch_request(st.args.hook, st.buffer, choose_range(st),
+                                                  st.range_first_attempt_ms, attempt, st.attempt)
+                   : webhook::build_request(st.args.hook, head, attempt, st.attempt);
   if (!built.ok()) // bad data: fail, the partition actor restarts or quarantines us
     return exit_now(self, exit_reason(built.error()));
   auto req = std::move(built.value());
@@ -170,33 +198,53 @@ void log_attempt(delivery_state& st, const net::http_result& r, webhook::verdict
   caf::anon_send(st.args.attempts, attempt_atom::value, std::move(record));
 }
 
+// The head event, or the head range of a batch, is acknowledged.
 void on_success(delivery_impl* self) {
   auto& st = self->state;
-  auto ev = pop_head(st);
-  if (st.head_attempts > 0)
-    st.log->info("hook {} seq {} delivered after {} attempts{}", raw(st.args.hook.id), raw(ev.seq),
-                 st.head_attempts + 1, webhook::trace_log_suffix(ev.traceparent));
+  const auto count = std::min(std::max<std::size_t>(st.range, 1), st.buffer.size());
+  const auto now = unix_ms();
+  stream_seq last{};
+  for (std::size_t i = 0; i < count; ++i) {
+    auto ev = pop_head(st);
+    if (i == 0 && st.head_attempts > 0)
+      st.log->info("hook {} seq {} delivered after {} attempts{}", raw(st.args.hook.id),
+                   raw(ev.seq), st.head_attempts + 1, webhook::trace_log_suffix(ev.traceparent));
+    st.metrics.delivered->Increment();
+    st.args.ctx->metrics->delivery_latency().Observe(
+        std::max<double>(0.0, static_cast<double>(now - ev.emitted_at_ms) / 1000.0));
+    last = ev.seq;
+  }
+  st.range = 0;
   st.head_attempts = 0;
   st.failing_since_ms = 0;
   st.blocked.set(false);
-  st.metrics.delivered->Increment();
-  st.args.ctx->metrics->delivery_latency().Observe(
-      std::max<double>(0.0, static_cast<double>(unix_ms() - ev.emitted_at_ms) / 1000.0));
-  self->send(st.args.flusher, advance_atom::value, position(st, ev.seq));
+  self->send(st.args.flusher, advance_atom::value, position(st, last));
 }
 
-void park(delivery_impl* self, const std::string& error) {
+// Dead-letters the head event (the next of the range being parked).
+void park_next(delivery_impl* self) {
   auto& st = self->state;
   const auto& head = st.buffer.front();
-  dead_letter_request req{position(st, head.seq), st.head_attempts, error};
+  dead_letter_request req{position(st, head.seq), st.park_attempts, st.park_error};
   st.log->warn("hook {} seq {} dead-lettered after {} attempts: {}{}", raw(st.args.hook.id),
-               raw(head.seq), st.head_attempts, error, webhook::trace_log_suffix(head.traceparent));
+               raw(head.seq), st.park_attempts, st.park_error,
+               webhook::trace_log_suffix(head.traceparent));
   st.in_flight = true; // nothing else may go out until the park is durable
   delivery_actor_self me{self};
   auto seq = head.seq;
   st.args.ctx->db->park_dead_letter(std::move(req), [me, seq](result<void> r) {
     caf::anon_send(me, parked_atom::value, seq, std::move(r));
   });
+}
+
+// The head event — or each event of a batch's head range, one by one — goes to the dead
+// letters with the attempts and the error that condemned it.
+void park(delivery_impl* self, const std::string& error) {
+  auto& st = self->state;
+  st.parks_left = std::min(std::max<std::size_t>(st.range, 1), st.buffer.size());
+  st.park_attempts = st.head_attempts;
+  st.park_error = error;
+  park_next(self);
 }
 
 // The head has failed for longer than pause_after: pause the hook (nothing is lost) and
@@ -254,6 +302,8 @@ void on_failure(delivery_impl* self, const webhook::answer& a) {
 void apply_options(delivery_state& st, const hook_options& own, const node_context& ctx) {
   st.policy = hook_policy::resolve(own, ctx.cfg, ctx.retry);
   st.attempt = {ctx.user_agent, st.policy->http_timeout};
+  if (!st.policy->batches()) // one event at a time again: an acked range redelivers at most
+    st.range = 0;
 }
 
 // Nothing to send, nothing under way: the state in which the actor may passivate.
@@ -421,10 +471,14 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
                }
                if (!st.buffer.empty() && st.buffer.front().seq == seq)
                  pop_head(st);
+               st.metrics.dead_lettered->Increment();
+               if (--st.parks_left > 0 && !st.buffer.empty())
+                 return park_next(self); // the rest of the batch's range
+               st.parks_left = 0;
+               st.range = 0;
                st.head_attempts = 0;
                st.failing_since_ms = 0;
                st.blocked.set(false);
-               st.metrics.dead_lettered->Increment();
                if (st.stopping)
                  return exit_now(self);
                try_send(self);

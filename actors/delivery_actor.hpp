@@ -1,7 +1,8 @@
 #pragma once
 // One ordered delivery actor per hook with something to send: it owns the hook's head-of-stream,
-// sends exactly one event at a time (so the subscriber sees seqs in order), retries
-// the head on the policy's schedule and reports progress to the cursor flusher. What
+// sends exactly one request at a time — one event, or with batch_max one range of
+// consecutive events — so the subscriber sees seqs in order, retries the head on the
+// policy's schedule and reports progress to the cursor flusher. What
 // an attempt sends and what its answer means is actors/webhook/attempt.hpp; this actor
 // keeps the order and the state machine. Spawned, monitored and restarted by its
 // partition actor, which reads the class of the error it exits with (a stop after

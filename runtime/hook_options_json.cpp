@@ -68,6 +68,10 @@ result<hook_options> parse_hook_options(const std::string& json) {
         out.pause_after = config::parse_duration(text_of(value, "pause_after"));
         if (out.pause_after->count() <= 0)
           throw std::invalid_argument("pause_after must be a positive duration");
+      } else if (key == "batch_max") {
+        out.batch_max = positive_int(value, "batch_max");
+      } else if (key == "batch_max_bytes") {
+        out.batch_max_bytes = positive_int(value, "batch_max_bytes");
       } else if (key == "headers") {
         if (!value.is_object())
           throw std::invalid_argument("headers must be an object");

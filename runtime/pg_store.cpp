@@ -26,8 +26,10 @@ error fenced(const char* what, const cursor_update& at) {
 } // namespace
 
 pg_store::pg_store(std::shared_ptr<pg_pool> pool, std::string node_id,
-                   std::chrono::milliseconds attempt_retention)
-    : pool_(std::move(pool)), node_id_(std::move(node_id)), attempt_retention_(attempt_retention) {}
+                   std::chrono::milliseconds attempt_retention,
+                   std::shared_ptr<pg_pool> attempt_pool)
+    : pool_(std::move(pool)), node_id_(std::move(node_id)), attempt_retention_(attempt_retention),
+      attempt_pool_(attempt_pool ? std::move(attempt_pool) : pool_) {}
 
 void pg_store::load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) {
   pool_->run<std::vector<hook_spec>>(
@@ -266,7 +268,7 @@ void pg_store::apply_rewind(rewind_request req, callback<void> done) {
 }
 
 void pg_store::record_attempts(std::vector<attempt_record> attempts, callback<void> done) {
-  pool_->run<void>(
+  attempt_pool_->run<void>(
       [attempts = std::move(attempts), node = node_id_](pqxx::connection& conn) -> result<void> {
         std::vector<hook_id> hooks;
         std::vector<stream_seq> seqs;
@@ -286,8 +288,11 @@ void pg_store::record_attempts(std::vector<attempt_record> attempts, callback<vo
           statuses.push_back(a.http_status);
           excerpts.push_back(a.response_excerpt);
         }
-        pqxx::nontransaction tx{conn};
-        auto insert = [&] {
+        // The log is for people: a Postgres crash may lose its last moments, so the commit
+        // does not wait for the WAL flush.
+        auto write = [&] {
+          pqxx::work tx{conn};
+          tx.exec("SET LOCAL synchronous_commit = off");
           tx.exec_params(
               R"(INSERT INTO courier.attempts (hook_id, seq, event_id, attempt, node_id, epoch,
                   started_at, duration_ms, outcome, http_status, response_excerpt)
@@ -299,14 +304,18 @@ void pg_store::record_attempts(std::vector<attempt_record> attempts, callback<vo
               int_array_literal(numbers), int_array_literal(epochs), int_array_literal(started),
               int_array_literal(durations), text_array_literal(outcomes),
               int_array_literal(statuses), text_array_literal(excerpts), node);
+          tx.commit();
         };
         try {
-          insert();
+          write();
         } catch (const pqxx::check_violation&) {
           // No partition for a day yet (maintenance creates them ahead; a clock far off
           // could still miss): create them and write again.
-          tx.exec("SELECT courier.ensure_attempt_partitions()");
-          insert();
+          {
+            pqxx::nontransaction tx{conn};
+            tx.exec("SELECT courier.ensure_attempt_partitions()");
+          }
+          write();
         }
         return {};
       },

@@ -13,8 +13,11 @@ namespace courier {
 class pg_store final : public store {
 public:
   // attempt_retention: how long the attempt log keeps a day (maintain_outbox drops older).
+  // attempt_pool: the attempt log's own connection(s), so its writes never hold one the
+  // deliveries wait for (null: `pool` serves it too).
   pg_store(std::shared_ptr<pg_pool> pool, std::string node_id,
-           std::chrono::milliseconds attempt_retention);
+           std::chrono::milliseconds attempt_retention,
+           std::shared_ptr<pg_pool> attempt_pool = nullptr);
 
   void load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) override;
   void fetch_events(hook_id hook, stream_seq after, int limit, std::int64_t max_bytes,
@@ -35,6 +38,7 @@ private:
   std::shared_ptr<pg_pool> pool_;
   std::string node_id_;
   std::chrono::milliseconds attempt_retention_;
+  std::shared_ptr<pg_pool> attempt_pool_;
 };
 
 } // namespace courier

@@ -4,6 +4,7 @@
 #include "config/node_config.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -21,11 +22,15 @@ struct hook_options {
   // Sent with every request besides Courier's own (never webhook-*, courier-*,
   // content-type, host: configure_hook refuses those).
   std::vector<std::pair<std::string, std::string>> headers;
+  // Ordered batches: up to this many consecutive events (and payload bytes) per POST.
+  std::optional<int> batch_max;
+  std::optional<std::int64_t> batch_max_bytes;
 
   bool operator==(const hook_options& o) const {
     return retry_schedule == o.retry_schedule && max_attempts == o.max_attempts &&
            poison == o.poison && http_timeout == o.http_timeout && rate_limit == o.rate_limit &&
-           pause_after == o.pause_after && headers == o.headers;
+           pause_after == o.pause_after && headers == o.headers && batch_max == o.batch_max &&
+           batch_max_bytes == o.batch_max_bytes;
   }
   bool operator!=(const hook_options& o) const { return !(*this == o); }
 };

@@ -13,6 +13,8 @@ hook_policy hook_policy::resolve(const hook_options& own, const config::node_con
     p.send_interval = std::chrono::microseconds{
         static_cast<std::int64_t>(std::ceil(1'005'000.0 / *own.rate_limit))};
   p.pause_after = own.pause_after.value_or(node.pause_after);
+  p.batch_max = own.batch_max.value_or(1);
+  p.batch_max_bytes = own.batch_max_bytes.value_or(p.batch_max_bytes);
   return p;
 }
 

@@ -22,6 +22,12 @@ struct hook_policy {
   std::chrono::microseconds send_interval{0};
   // How long the head may keep failing before the hook is paused (zero: never).
   std::chrono::milliseconds pause_after{0};
+  // Ordered batches (CONTRACT.md "Batches") when batch_max > 1: at most this many events
+  // per POST, and no more payload bytes than batch_max_bytes (the first event goes
+  // whatever its size).
+  int batch_max = 1;
+  std::int64_t batch_max_bytes = 1 << 20;
+  bool batches() const { return batch_max > 1; }
 
   static hook_policy resolve(const hook_options& own, const config::node_config& node,
                              const retry_policy& node_retry);

@@ -4,6 +4,9 @@
 #include "actors/webhook/trace_context.hpp"
 #include "net/signer.hpp"
 
+#include <cstdio>
+#include <ctime>
+
 namespace courier::webhook {
 
 namespace {
@@ -53,29 +56,81 @@ std::string message_id(std::int64_t event_id, hook_id hook) {
   return "msg_" + std::to_string(event_id) + "_" + std::to_string(raw(hook));
 }
 
-result<net::http_request> build_request(const hook_spec& hook, const outbox_event& ev,
-                                        const attempt_identity& attempt,
-                                        const attempt_settings& settings) {
-  auto id = message_id(ev.event_id, hook.id);
-  auto signature = net::signature_header(hook.secrets, id, attempt.unix_seconds, ev.body);
+namespace {
+
+// The signed POST of `body` under message id `id`, as attempt `attempt`: the headers
+// every request of the stream carries (Standard Webhooks, courier-seq, -attempt, the
+// trace, the hook's static ones).
+result<net::http_request> signed_post(const hook_spec& hook, std::string id, std::string body,
+                                      stream_seq first_seq, const std::string& traceparent,
+                                      const attempt_identity& attempt,
+                                      const attempt_settings& settings) {
+  auto signature = net::signature_header(hook.secrets, id, attempt.unix_seconds, body);
   if (signature.empty())
     return error{errc::permanent, "hook " + std::to_string(raw(hook.id)) + " has no usable secret"};
   net::http_request req;
   req.url = hook.url;
-  req.body = ev.body;
+  req.body = std::move(body);
   req.timeout = settings.timeout;
   req.flow = std::to_string(raw(hook.id)); // the client shares its slots fairly across hooks
   req.headers = {{"content-type", "application/json"},
                  {"webhook-id", std::move(id)},
                  {"webhook-timestamp", std::to_string(attempt.unix_seconds)},
                  {"webhook-signature", std::move(signature)},
-                 {"courier-seq", std::to_string(raw(ev.seq))},
+                 {"courier-seq", std::to_string(raw(first_seq))},
                  {"courier-attempt", std::to_string(attempt.number)},
                  {"user-agent", settings.user_agent}};
-  if (auto trace = parse_traceparent(ev.traceparent))
+  if (auto trace = parse_traceparent(traceparent))
     req.headers.emplace_back("traceparent", attempt_traceparent(*trace, attempt.span_id));
   for (const auto& header : hook.options.headers) // the hook's static headers, after ours
     req.headers.push_back(header);
+  return req;
+}
+
+} // namespace
+
+result<net::http_request> build_request(const hook_spec& hook, const outbox_event& ev,
+                                        const attempt_identity& attempt,
+                                        const attempt_settings& settings) {
+  return signed_post(hook, message_id(ev.event_id, hook.id), ev.body, ev.seq, ev.traceparent,
+                     attempt, settings);
+}
+
+std::string batch_id(hook_id hook, stream_seq first, stream_seq last) {
+  return "msg_batch_" + std::to_string(raw(hook)) + "_" + std::to_string(raw(first)) + "_" +
+         std::to_string(raw(last));
+}
+
+std::string rfc3339_utc(std::int64_t unix_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[40];
+  auto n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(unix_ms % 1000));
+  return text;
+}
+
+result<net::http_request> build_batch_request(const hook_spec& hook,
+                                              const std::deque<outbox_event>& events,
+                                              std::size_t count, std::int64_t first_attempt_ms,
+                                              const attempt_identity& attempt,
+                                              const attempt_settings& settings) {
+  const auto& first = events.front();
+  const auto& last = events[count - 1];
+  std::string body =
+      R"({"type":"courier.batch","timestamp":")" + rfc3339_utc(first_attempt_ms) + R"(","data":[)";
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto& ev = events[i];
+    // {"id","seq"} and then the event's own envelope {"type","timestamp","data"}.
+    body += (i > 0 ? ",{\"id\":\"" : "{\"id\":\"") + message_id(ev.event_id, hook.id) +
+            "\",\"seq\":" + std::to_string(raw(ev.seq)) + "," + ev.body.substr(1);
+  }
+  body += "]}";
+  auto req = signed_post(hook, batch_id(hook.id, first.seq, last.seq), std::move(body), first.seq,
+                         first.traceparent, attempt, settings);
+  if (req.ok())
+    req.value().headers.emplace_back("courier-seq-last", std::to_string(raw(last.seq)));
   return req;
 }
 

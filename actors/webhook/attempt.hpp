@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 
@@ -43,6 +44,23 @@ struct attempt_identity {
 result<net::http_request> build_request(const hook_spec& hook, const outbox_event& ev,
                                         const attempt_identity& attempt,
                                         const attempt_settings& settings);
+
+// Ordered batches (CONTRACT.md "Batches"): the first `count` events of `events`, in seq
+// order, in one POST of {"type": "courier.batch", "timestamp": <first_attempt_ms>, "data":
+// [{"id", "seq", "type", "timestamp", "data"}, ...]}, with webhook-id naming the range
+// (batch_id: the same on every attempt of it), courier-seq its first seq and
+// courier-seq-last its last. Signed and traced like one event (the first's trace).
+result<net::http_request> build_batch_request(const hook_spec& hook,
+                                              const std::deque<outbox_event>& events,
+                                              std::size_t count, std::int64_t first_attempt_ms,
+                                              const attempt_identity& attempt,
+                                              const attempt_settings& settings);
+
+// The webhook-id of the batch of seqs first..last of a hook.
+std::string batch_id(hook_id hook, stream_seq first, stream_seq last);
+
+// Unix milliseconds as RFC 3339 UTC with milliseconds: 2024-05-01T12:00:00.250Z.
+std::string rfc3339_utc(std::int64_t unix_ms);
 
 enum class verdict {
   delivered,   // 2xx: the event is acknowledged; the cursor moves past it

@@ -92,11 +92,18 @@ std::string list_hooks_page(pqxx::work& tx, const hook_list_query& query) {
   // One row more than asked: whether it exists says if there is a next page.
   const char* state = query.state ? query.state->c_str() : nullptr;
   if (query.by_backlog) {
-    // One page, largest backlog first; hooks with nothing to send are not lagging.
+    // One page, largest backlog first; hooks with nothing to send are not lagging. The
+    // ranking reads only the two narrow tables; the documents are built for the page.
     auto rows = tx.exec_params(
-        hook_documents_sql("WHERE s.next_seq - 1 > c.delivered_seq AND "
-                           "($1::text IS NULL OR shown_state = $1) "
-                           "ORDER BY s.next_seq - 1 - c.delivered_seq DESC, h.id LIMIT $2",
+        hook_documents_sql(R"(WHERE h.id IN (
+          SELECT c2.hook_id FROM courier.cursors c2
+            JOIN courier.streams s2 ON s2.hook_id = c2.hook_id
+           WHERE s2.next_seq - 1 > c2.delivered_seq
+             AND ($1::text IS NULL OR $1 = (
+                   SELECT CASE WHEN h2.state = 'active' AND c2.quarantined_until > now()
+                               THEN 'quarantined' ELSE h2.state END
+                     FROM courier.hooks h2 WHERE h2.id = c2.hook_id))
+           ORDER BY s2.next_seq - 1 - c2.delivered_seq DESC, c2.hook_id LIMIT $2))",
                            "ORDER BY p.stream_next - 1 - p.delivered_seq DESC, p.id"),
         state, query.limit);
     return page_json(rows, query.limit);

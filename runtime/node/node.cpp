@@ -22,7 +22,8 @@ namespace courier {
 namespace {
 
 std::shared_ptr<node_context> make_context(const config::node_config& cfg,
-                                           std::shared_ptr<pg_pool> pool) {
+                                           std::shared_ptr<pg_pool> pool,
+                                           std::shared_ptr<pg_pool> attempt_pool) {
   net::http_client_options http;
   http.max_in_flight = static_cast<std::size_t>(cfg.max_in_flight);
   http.max_in_flight_per_origin = static_cast<std::size_t>(cfg.origin_slots());
@@ -33,11 +34,13 @@ std::shared_ptr<node_context> make_context(const config::node_config& cfg,
   // idle connections as can be in flight to it, or the surplus reconnects on every event.
   http.max_idle_per_origin = http.max_in_flight_per_origin;
   http.user_agent = std::string{"courier/"} + COURIER_VERSION;
-  auto ctx = std::make_shared<node_context>(node_context{
-      cfg, std::make_shared<pg_store>(std::move(pool), cfg.node_id, cfg.attempt_retention),
-      std::shared_ptr<net::http_sender>{net::make_http_client(http)},
-      std::make_shared<lease_clock>(), std::make_shared<telemetry>(),
-      retry_policy{cfg.retry_schedule}, http.user_agent});
+  auto ctx = std::make_shared<node_context>(
+      node_context{cfg,
+                   std::make_shared<pg_store>(std::move(pool), cfg.node_id, cfg.attempt_retention,
+                                              std::move(attempt_pool)),
+                   std::shared_ptr<net::http_sender>{net::make_http_client(http)},
+                   std::make_shared<lease_clock>(), std::make_shared<telemetry>(),
+                   retry_policy{cfg.retry_schedule}, http.user_agent});
   return ctx;
 }
 
@@ -64,9 +67,13 @@ int run_node(const config::node_config& cfg, termination& signals) {
     return e.exit_code;
   }
   auto pool = std::make_shared<pg_pool>(cfg.db, cfg.db_pool_size, "courier/" + cfg.node_id);
+  // The attempt log writes on a connection of its own: never one a delivery waits for.
+  std::shared_ptr<pg_pool> attempt_pool;
+  if (cfg.attempt_log)
+    attempt_pool = std::make_shared<pg_pool>(cfg.db, 1, "courier/" + cfg.node_id + "/attempts");
   std::shared_ptr<node_context> ctx;
   try {
-    ctx = make_context(cfg, pool);
+    ctx = make_context(cfg, pool, attempt_pool);
   } catch (const std::exception& e) {
     log->critical("starting the node: {}", e.what());
     return 1;
@@ -122,6 +129,8 @@ int run_node(const config::node_config& cfg, termination& signals) {
   admin.stop();
   ctx->http->stop();
   pool->stop();
+  if (attempt_pool)
+    attempt_pool->stop();
   log->info("node {} stopped cleanly", cfg.node_id);
   spdlog::shutdown();
   // Everything durable is written; skip tearing down the actor system's threads.

@@ -1,4 +1,5 @@
--- Hook health and operations: the per-hook options rate_limit, headers and pause_after;
+-- Hook health and operations: the per-hook options rate_limit, headers, pause_after and
+-- the ordered batches' batch_max and batch_max_bytes;
 -- a hook whose head event keeps failing past pause_after is paused (nothing is lost) with
 -- the reason in courier.hook_status; and operational events — courier.hook.paused,
 -- courier.hook.disabled, courier.hook.quarantined, courier.event.dead_lettered — go
@@ -9,6 +10,11 @@
 ALTER TABLE courier.cursors ADD COLUMN IF NOT EXISTS head_failing_since timestamptz;
 -- Why a paused hook was paused by its node (NULL when an operator paused it).
 ALTER TABLE courier.hooks ADD COLUMN IF NOT EXISTS paused_reason text;
+-- Hooks that are held (paused, disabled) or quarantined, for the status page and the API's
+-- state filter, without a pass over every hook.
+CREATE INDEX IF NOT EXISTS hooks_not_active ON courier.hooks (id) WHERE state <> 'active';
+CREATE INDEX IF NOT EXISTS cursors_quarantined ON courier.cursors (hook_id)
+  WHERE quarantined_until IS NOT NULL;
 
 CREATE OR REPLACE VIEW courier.hook_status AS
 SELECT h.id AS hook_id,
@@ -83,6 +89,16 @@ BEGIN
        OR value #>> '{}' ~ '^0+(ms|s|m|h)?$' THEN
       RETURN 'a positive duration, e.g. "72h"';
     END IF;
+  WHEN 'batch_max' THEN
+    IF jsonb_typeof(value) <> 'number' OR value::text !~ '^[0-9]{1,4}$'
+       OR (value #>> '{}')::int NOT BETWEEN 1 AND 1000 THEN
+      RETURN 'an integer from 1 to 1000 (events per POST; 1: no batches)';
+    END IF;
+  WHEN 'batch_max_bytes' THEN
+    IF jsonb_typeof(value) <> 'number' OR value::text !~ '^[0-9]{1,8}$'
+       OR (value #>> '{}')::int NOT BETWEEN 1024 AND 16777216 THEN
+      RETURN 'a byte count from 1024 to 16777216';
+    END IF;
   WHEN 'headers' THEN
     IF jsonb_typeof(value) <> 'object' THEN
       RETURN 'an object of header names and string values, e.g. {"x-team": "payments"}';
@@ -124,14 +140,15 @@ BEGIN
     RAISE EXCEPTION 'courier: options must be a JSON object' USING ERRCODE = '22023';
   END IF;
   FOR item IN SELECT key, value FROM jsonb_each(options) LOOP
-    IF item.key IN ('ordering', 'max_in_flight_per_hook', 'batch_max', 'batch_max_bytes') THEN
+    IF item.key IN ('ordering', 'max_in_flight_per_hook') THEN
       RAISE EXCEPTION 'courier: option % is not supported by this version', item.key
         USING ERRCODE = '0A000';
     END IF;
     IF item.key NOT IN ('retry_schedule', 'max_attempts', 'poison_policy', 'http_timeout_ms',
-                        'rate_limit', 'headers', 'pause_after') THEN
+                        'rate_limit', 'headers', 'pause_after', 'batch_max',
+                        'batch_max_bytes') THEN
       RAISE EXCEPTION 'courier: unknown option %', item.key USING ERRCODE = '22023',
-        HINT = 'retry_schedule, max_attempts, poison_policy, http_timeout_ms, rate_limit, headers or pause_after';
+        HINT = 'retry_schedule, max_attempts, poison_policy, http_timeout_ms, rate_limit, headers, pause_after, batch_max or batch_max_bytes';
     END IF;
     CONTINUE WHEN jsonb_typeof(item.value) = 'null';
     problem := courier.hook_option_problem(item.key, item.value);

@@ -1,4 +1,4 @@
-// An operator at work on a 2-node cluster: every courierctl verb goes through node 2's
+// An operator at work on a 3-node cluster: every courierctl verb goes through node 2's
 // admin API, about a hook that node 1 owns — the change is written to Postgres and
 // reaches the owner live. The real courierctl binary, real nodes, a real subscriber.
 #include "tests/pg/pg_test_base.hpp"
@@ -46,16 +46,17 @@ protected:
     std::int64_t seq = 0; // the last seq emitted to it
   };
 
-  // Two nodes sharing 8 partitions; returns node 2's admin port.
+  // Three nodes sharing 9 partitions; keeps node 2's admin port.
   void start_cluster(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"--partitions", "8", "--admin_token", token};
+    std::vector<std::string> args{"--partitions", "9", "--admin_token", token};
     args.insert(args.end(), extra.begin(), extra.end());
     start_node("n1", args);
     auto& n2 = start_node("n2", args);
+    start_node("n3", args);
     auto port = wait_admin_port(n2, 30s);
     ASSERT_TRUE(port) << n2.log();
     port_ = *port;
-    ASSERT_TRUE(nodes_->wait_balanced({"n1", "n2"}, 8, 30s));
+    ASSERT_TRUE(nodes_->wait_balanced({"n1", "n2", "n3"}, 9, 30s));
   }
 
   command_result ctl(const std::vector<std::string>& args) {
@@ -221,10 +222,44 @@ TEST_F(admin_ops, every_verb_through_node_2_on_a_hook_that_node_1_owns) {
   EXPECT_TRUE(ping_json.contains("latency_ms"));
   EXPECT_EQ(get_hook(h.id).value("next_seq", 0LL), next_seq);
 
+  // Options: static headers set through node 2 reach node 1's requests.
+  auto tagged_hook = ctl_json({"hooks", "update", id, "--option", R"(headers={"x-team": "ops"})"});
+  EXPECT_EQ(tagged_hook["options"]["headers"].value("x-team", ""), "ops") << tagged_hook.dump();
+  auto tagged = emit_until(h, [](const delivery& d) { return d.extra_headers.count("x-team"); });
+  ASSERT_TRUE(tagged) << "the header never arrived";
+  EXPECT_EQ(tagged->extra_headers.at("x-team"), "ops");
+
+  // deliveries list: node 1's attempts, read through node 2.
+  json attempts;
+  ASSERT_TRUE(sub_.wait_for(
+      [&] {
+        attempts = ctl_json({"deliveries", "list", "--hook", id, "--limit", "3"});
+        return attempts.is_array() && attempts.size() == 3 &&
+               attempts[0].value("seq", 0LL) == h.seq;
+      },
+      10s))
+      << attempts.dump();
+  for (const auto& a : attempts) {
+    EXPECT_EQ(a.value("outcome", ""), "delivered") << a.dump();
+    EXPECT_EQ(a.value("status", 0), 200) << a.dump();
+    EXPECT_EQ(a.value("node_id", ""), "n1") << a.dump();
+  }
+
+  // replay --from-seq: the last three again, in order, applied by node 1.
+  ASSERT_TRUE(
+      sub_.wait_for([&] { return get_hook(h.id).value("next_seq", 0LL) == h.seq + 1; }, 30s));
+  const auto before_replay = sub_.count(h.name);
+  auto replayed = ctl({"replay", "--hook", id, "--from-seq", std::to_string(h.seq - 2)});
+  EXPECT_EQ(replayed.exit_code, 0) << replayed.output;
+  ASSERT_TRUE(sub_.wait_for([&] { return sub_.count(h.name) >= before_replay + 3; }, 30s));
+  auto again = sub_.received(h.name);
+  for (std::size_t i = 0; i < 3; ++i)
+    EXPECT_EQ(again[before_replay + i].seq, h.seq - 2 + static_cast<std::int64_t>(i));
+
   // The cluster as node 2 sees it.
   auto cluster = ctl_json({"cluster", "status"});
-  ASSERT_EQ(cluster.value("nodes", json()).size(), 2u) << cluster.dump();
-  EXPECT_EQ(cluster.value("partitions_leased", 0), 8);
+  ASSERT_EQ(cluster.value("nodes", json()).size(), 3u) << cluster.dump();
+  EXPECT_EQ(cluster.value("partitions_leased", 0), 9);
   auto table = ctl({"cluster", "status"});
   EXPECT_EQ(table.exit_code, 0);
   EXPECT_NE(table.output.find("n1"), std::string::npos) << table.output;

@@ -163,5 +163,25 @@ TEST_F(hook_health, gone_emits_one_disabled_event) {
   EXPECT_EQ(events[0]["data"].value("hook_id", 0LL), id);
 }
 
+TEST_F(hook_health, a_quarantine_emits_one_quarantined_event) {
+  hook("ops", {"courier.hook.quarantined"});
+  const auto id = hook("broken");
+  // A secret no node can sign with (written past courier's checks): every start of its
+  // deliverer fails as permanent, and the restart budget of 1 quarantines it.
+  pg_instance::exec_scalar(db_, "UPDATE courier.hooks SET secrets = '{whsec_!!}' WHERE id = " +
+                                    std::to_string(id));
+  emit_to(db_, id, "t", "{}");
+  start_node("n1", {"--restart_max", "1", "--quarantine_ms", "60000"});
+  ASSERT_TRUE(sub_.wait_for([&] { return hook_state(id) == "quarantined"; }, 30s));
+  ASSERT_TRUE(sub_.wait_for([&] { return sub_.count("ops") >= 1; }, 30s));
+  std::this_thread::sleep_for(500ms);
+  auto events = ops_events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].value("type", ""), "courier.hook.quarantined");
+  EXPECT_EQ(events[0]["data"].value("hook_id", 0LL), id);
+  EXPECT_TRUE(events[0]["data"].contains("until")) << events[0];
+  EXPECT_EQ(sub_.count("broken"), 0u);
+}
+
 } // namespace
 } // namespace courier::test

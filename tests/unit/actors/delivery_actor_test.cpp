@@ -425,6 +425,72 @@ TEST_F(delivery_actor_test, every_attempt_that_went_out_is_told_to_the_attempt_l
   }
 }
 
+TEST_F(delivery_actor_test, batches_send_consecutive_ranges_and_ack_them_whole) {
+  hook.options.batch_max = 3;
+  add_events(1, 7);
+  start();
+  ASSERT_EQ(http->requests.size(), 1u);
+  EXPECT_EQ(last("courier-seq"), "1");
+  EXPECT_EQ(last("courier-seq-last"), "3");
+  EXPECT_EQ(last("webhook-id"), "msg_batch_7_1_3");
+  answer(200);
+  EXPECT_EQ(advanced_seqs(), std::vector<std::int64_t>{3}); // one advance for the range
+  EXPECT_EQ(last("courier-seq"), "4");
+  EXPECT_EQ(last("courier-seq-last"), "6");
+  answer(200);
+  EXPECT_EQ(last("courier-seq"), "7");
+  EXPECT_EQ(last("courier-seq-last"), "7");
+  answer(200);
+  EXPECT_EQ(advanced_seqs(), (std::vector<std::int64_t>{3, 6, 7}));
+}
+
+TEST_F(delivery_actor_test, a_failed_batch_is_retried_as_the_same_range) {
+  hook.options.batch_max = 3;
+  add_events(1, 2);
+  start();
+  EXPECT_EQ(last("courier-seq-last"), "2");
+  auto id = last("webhook-id");
+  db->events[hook_7].push_back(event(3)); // more arrive while the range is out
+  caf::anon_send(deliverer, wake_atom::value);
+  run();
+  answer(503);
+  ASSERT_TRUE(fire_timer());
+  EXPECT_EQ(last("courier-seq"), "1");
+  EXPECT_EQ(last("courier-seq-last"), "2") << "the retry keeps its range";
+  EXPECT_EQ(last("webhook-id"), id);
+  EXPECT_EQ(last("courier-attempt"), "2");
+  answer(200);
+  EXPECT_EQ(last("courier-seq"), "3");
+}
+
+TEST_F(delivery_actor_test, a_batch_is_cut_at_batch_max_bytes_but_takes_its_first_event) {
+  hook.options.batch_max = 10;
+  hook.options.batch_max_bytes = 100;
+  for (std::int64_t seq = 1; seq <= 3; ++seq) {
+    auto ev = event(seq);
+    ev.payload_bytes = 60;
+    db->events[hook_7].push_back(ev);
+  }
+  start();
+  EXPECT_EQ(last("courier-seq-last"), "1"); // 60 + 60 > 100
+}
+
+TEST_F(delivery_actor_test, a_condemned_batch_is_parked_event_by_event) {
+  config.poison = config::poison_policy::dead_letter;
+  config.max_attempts = 1;
+  hook.options.batch_max = 3;
+  add_events(1, 4);
+  start();
+  answer(500);
+  ASSERT_EQ(db->parked.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(raw(db->parked[i].at.seq), static_cast<std::int64_t>(i + 1));
+    EXPECT_EQ(db->parked[i].attempts, 1);
+  }
+  EXPECT_EQ(last("courier-seq"), "4"); // the next range starts after the parked ones
+  EXPECT_EQ(last("courier-seq-last"), "4");
+}
+
 TEST_F(delivery_actor_test, transport_failures_are_attempts_too) {
   add_events(1, 1);
   start();

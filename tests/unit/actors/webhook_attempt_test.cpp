@@ -40,6 +40,41 @@ outbox_event event() {
 const attempt_settings settings{"courier/0.1.0", 1234ms};
 const attempt_identity first{1, 1445412480, 0x1234};
 
+// -- batches ------------------------------------------------------------------------
+
+TEST(webhook_batch_request, carries_the_range_in_order_with_each_events_id_and_seq) {
+  std::deque<outbox_event> events;
+  for (std::int64_t seq = 42; seq <= 44; ++seq)
+    events.push_back(
+        {stream_seq{seq}, 1000 + seq, 0,
+         R"({"type":"order.paid","timestamp":"t","data":{"n":)" + std::to_string(seq) + "}}"});
+  // Two of the three: the range is the caller's.
+  auto built = build_batch_request(hook(), events, 2, 1445412480250, first, settings);
+  ASSERT_TRUE(built.ok()) << built.error().message;
+  const auto& req = built.value();
+  EXPECT_EQ(
+      req.body,
+      R"({"type":"courier.batch","timestamp":"2015-10-21T07:28:00.250Z","data":[)"
+      R"({"id":"msg_1042_7","seq":42,"type":"order.paid","timestamp":"t","data":{"n":42}},)"
+      R"({"id":"msg_1043_7","seq":43,"type":"order.paid","timestamp":"t","data":{"n":43}}]})");
+  auto signature =
+      courier::test::expected_signature(secret, "msg_batch_7_42_43", "1445412480", req.body);
+  ASSERT_TRUE(signature);
+  EXPECT_EQ(req.headers, (header_list{{"content-type", "application/json"},
+                                      {"webhook-id", "msg_batch_7_42_43"},
+                                      {"webhook-timestamp", "1445412480"},
+                                      {"webhook-signature", *signature},
+                                      {"courier-seq", "42"},
+                                      {"courier-attempt", "1"},
+                                      {"user-agent", "courier/0.1.0"},
+                                      {"courier-seq-last", "43"}}));
+}
+
+TEST(webhook_batch_request, rfc3339_utc_keeps_milliseconds) {
+  EXPECT_EQ(rfc3339_utc(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(rfc3339_utc(1445412480007), "2015-10-21T07:28:00.007Z");
+}
+
 // -- the request --------------------------------------------------------------------
 
 TEST(webhook_request, is_the_signed_post_of_the_event) {
