@@ -45,6 +45,7 @@ struct delivery_state {
   bool in_flight = false;
   bool retry_scheduled = false;
   bool stopping = false;
+  bool retiring = false; // stopping once the hook's disable or pause is durable
   int head_attempts = 0;
   // Batches: how many events from the head the range in flight (or awaiting its retry)
   // holds; a failed range is retried as the same range. 0: none chosen yet.
@@ -257,6 +258,7 @@ void pause_hook(delivery_impl* self, const std::string& error) {
       " (pause_after " + config::format_duration(st.policy->pause_after) + "): " + error;
   st.log->warn("hook {} paused: {}", raw(st.args.hook.id), reason);
   st.stopping = true;
+  st.retiring = true;
   delivery_actor_self me{self};
   st.args.ctx->db->pause_failing_hook(
       position(st, st.buffer.front().seq), std::move(reason),
@@ -440,6 +442,7 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
                  // Stop only once the hook is durably disabled, so the partition actor,
                  // reloading after we exit, cannot see it active and start us again.
                  st.stopping = true;
+                 st.retiring = true;
                  delivery_actor_self me{self};
                  st.args.ctx->db->disable_hook(
                      st.args.hook.id, "subscriber answered 410 Gone", [me](result<void> r) {
@@ -452,6 +455,8 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
                  on_failure(self, a);
                  break;
                }
+               if (st.retiring) // exits once the pause is durable (see pause_hook)
+                 return;
                if (st.stopping)
                  return exit_now(self);
                try_send(self);
@@ -505,7 +510,7 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
       [=](stop_atom) {
         auto& st = self->state;
         st.stopping = true;
-        if (!st.in_flight)
+        if (!st.in_flight && !st.retiring)
           exit_now(self);
       });
 }

@@ -95,6 +95,8 @@ public:
 
   std::vector<std::pair<cursor_update, std::string>> paused;
   result<void> pause_result;
+  bool hold_pauses = false;
+  std::deque<std::function<void()>> held_pauses;
 
   std::vector<rewind_request> rewinds;
   result<void> rewind_result;
@@ -170,7 +172,7 @@ public:
 
   void pause_failing_hook(cursor_update at, std::string reason, callback<void> done) override {
     paused.emplace_back(at, std::move(reason));
-    done(pause_result);
+    answer(hold_pauses, held_pauses, std::move(done), pause_result);
   }
 
   void set_quarantine(hook_id hook, std::int64_t, std::string, callback<void> done) override {

@@ -491,6 +491,26 @@ TEST_F(delivery_actor_test, a_condemned_batch_is_parked_event_by_event) {
   EXPECT_EQ(last("courier-seq-last"), "4");
 }
 
+TEST_F(delivery_actor_test, a_head_failing_past_pause_after_pauses_the_hook_then_stops) {
+  hook.options.pause_after = 5s;
+  hook.head_attempts = 3;
+  hook.head_failing_since_ms = unix_seconds() * 1000 - 10000; // failing for 10 s already
+  db->hold_pauses = true;
+  add_events(1, 2);
+  start();
+  answer(500);
+  ASSERT_EQ(db->paused.size(), 1u);
+  EXPECT_EQ(raw(db->paused[0].first.seq), 1);
+  EXPECT_NE(db->paused[0].second.find("pause_after 5s"), std::string::npos) << db->paused[0].second;
+  EXPECT_FALSE(stopped()) << "it must not exit before the pause is durable";
+  EXPECT_FALSE(fire_timer()) << "no retry is scheduled";
+  EXPECT_EQ(http->requests.size(), 1u);
+  fake_store::release(db->held_pauses);
+  run();
+  ASSERT_TRUE(stopped());
+  EXPECT_FALSE(parent_box->downs.front().reason);
+}
+
 TEST_F(delivery_actor_test, transport_failures_are_attempts_too) {
   add_events(1, 1);
   start();
