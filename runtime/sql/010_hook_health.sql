@@ -201,6 +201,19 @@ LANGUAGE sql STABLE AS $$
                             'at', courier.rfc3339(now()))
 $$;
 
+-- Whether `node` holds the partition's lease under `lease_epoch`. The lease row stays
+-- share-locked until the caller's transaction ends, so a new owner's epoch bump waits for
+-- the caller's write, then sees it: the fence of every owner-only change.
+CREATE OR REPLACE FUNCTION courier.lease_held(lease_partition int, lease_epoch bigint, node text)
+RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 FROM courier.leases l
+    WHERE l.partition = lease_partition AND l.epoch = lease_epoch AND l.node_id = node FOR SHARE;
+  RETURN FOUND;
+END
+$$;
+
 -- The owner's pause of a hook whose head has failed for longer than its pause_after,
 -- under the lease (partition, epoch) held by `node`. Returns 'paused' (and emits
 -- courier.hook.paused), 'fenced' under a stale lease, or 'gone' when the hook is not
@@ -212,9 +225,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
   h courier.hooks;
 BEGIN
-  PERFORM 1 FROM courier.leases l
-    WHERE l.partition = lease_partition AND l.epoch = lease_epoch AND l.node_id = node FOR SHARE;
-  IF NOT FOUND THEN
+  IF NOT courier.lease_held(lease_partition, lease_epoch, node) THEN
     RETURN 'fenced';
   END IF;
   SELECT * INTO h FROM courier.hooks WHERE id = pause_failing_hook.hook_id FOR UPDATE;

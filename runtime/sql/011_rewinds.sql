@@ -52,8 +52,7 @@ $$;
 -- Applied by the owning node: moves the hook's cursor back to just before the rewind's
 -- seq (never forward: events not yet delivered are delivered anyway) and marks the rewind
 -- applied, in one transaction, only while `node` holds the hook's partition under `epoch`
--- (the lease row is share-locked, so a new owner's epoch bump waits for this, then sees
--- it). Returns 'applied'; 'fenced', changing nothing, under a stale epoch; 'gone' when the
+-- (courier.lease_held). Returns 'applied'; 'fenced', changing nothing, under a stale epoch; 'gone' when the
 -- rewind is no longer pending here (applied already, or its hook deleted or moved).
 CREATE OR REPLACE FUNCTION courier.apply_rewind(rewind_id bigint, lease_partition int,
                                                 lease_epoch bigint, node text) RETURNS text
@@ -61,9 +60,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
   r courier.rewinds;
 BEGIN
-  PERFORM 1 FROM courier.leases l
-    WHERE l.partition = lease_partition AND l.epoch = lease_epoch AND l.node_id = node FOR SHARE;
-  IF NOT FOUND THEN
+  IF NOT courier.lease_held(lease_partition, lease_epoch, node) THEN
     RETURN 'fenced';
   END IF;
   SELECT * INTO r FROM courier.rewinds
