@@ -76,8 +76,10 @@ TEST_F(batches, a_failed_range_is_retried_as_the_same_range) {
     emit_to(db_, id, "t", "{}");
   start_node("n1");
   ASSERT_TRUE(sub_.wait_for([&] { return sub_.count("b") >= 1; }, 30s));
-  for (int i = 4; i <= 6; ++i) // more events while the range waits for its retry
-    emit_to(db_, id, "t", "{}");
+  // Three more while the range waits for its retry, committed together (a fetch sees all
+  // of them or none).
+  pg_instance::exec_scalar(db_, "SELECT count(courier.emit_to(" + std::to_string(id) +
+                                    ", 't', '{}')) FROM generate_series(4, 6)");
   sub_.set_behaviour("b", behaviour{});
   ASSERT_TRUE(sub_.wait_for(
       [&] {
