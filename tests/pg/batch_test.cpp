@@ -35,8 +35,9 @@ protected:
         EXPECT_TRUE(e.contains(member)) << member << " missing in " << e;
     }
     EXPECT_FALSE(seqs.empty());
-    if (!seqs.empty())
+    if (!seqs.empty()) {
       EXPECT_EQ(d.seq, seqs.front()) << "courier-seq names the first";
+    }
     return seqs;
   }
 };

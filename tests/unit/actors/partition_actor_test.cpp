@@ -49,7 +49,7 @@ protected:
                                                            std::make_shared<telemetry>(),
                                                            retry_policy{{1ms}}, "courier/test"});
     auto flusher = spawn_recorder(std::make_shared<inbox>());
-    partition_args args{ctx, lease_grant{partition_4, lease_epoch{9}, "", -1}, flusher};
+    partition_args args{ctx, lease_grant{partition_4, lease_epoch{9}, "", -1}, flusher, {}};
     partition = spawn_supervised<partition_actor>(supervisor_box, [args](caf::local_actor* parent) {
       return spawn_partition_actor(parent, args);
     });
