@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size < 1)
     return 0;
   auto text = fuzz::as_text(data + 1, size - 1);
-  switch (data[0] % 7) {
+  switch (data[0] % 9) {
   case 0:
     check(admin::parse_create_hook(text));
     break;
@@ -39,6 +39,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     break;
   case 5:
     check(admin::parse_hook_list_query(text));
+    break;
+  case 6:
+    check(admin::parse_rewind_hook(text));
+    break;
+  case 7:
+    check(admin::parse_delivery_list_query(text));
     break;
   default:
     check(admin::parse_dead_letter_list_query(text));
