@@ -3,6 +3,7 @@
 #include "actors/exit_reason.hpp"
 #include "actors/messages.hpp"
 #include "actors/policy/hook_policy.hpp"
+#include "actors/policy/unordered_window.hpp"
 #include "actors/unix_time.hpp"
 #include "actors/webhook/attempt.hpp"
 #include "actors/webhook/trace_context.hpp"
@@ -36,6 +37,9 @@ struct delivery_state {
   blocked_mark blocked; // counted in metrics.blocked_hooks while the head is failing
   std::shared_ptr<spdlog::logger> log;
   std::deque<outbox_event> buffer;
+  unordered_window window;         // ordering none: one slot per buffered event (slot i: buffer[i])
+  std::size_t parks_under_way = 0; // ordering none: dead letters being written
+  std::optional<std::chrono::steady_clock::time_point> wake_at; // ordering none: timer set
   hook_byte_share bytes; // the buffer's share of the node's byte budget
   bool awaiting_budget = false;
   std::int64_t fetch_max_bytes = 0; // the byte cap of the fetch in flight
@@ -103,6 +107,7 @@ void fetch(delivery_impl* self) {
 outbox_event pop_head(delivery_state& st) {
   auto ev = std::move(st.buffer.front());
   st.buffer.pop_front();
+  st.window.pop_front();
   st.bytes.release(static_cast<std::int64_t>(ev.body.size()));
   return ev;
 }
@@ -130,8 +135,12 @@ std::size_t choose_range(delivery_state& st) {
   return st.range;
 }
 
+void try_send_unordered(delivery_impl* self);
+
 void try_send(delivery_impl* self) {
   auto& st = self->state;
+  if (st.policy->unordered)
+    return try_send_unordered(self);
   if (st.stopping || st.in_flight || st.retry_scheduled)
     return;
   if (st.buffer.size() < refill_below)
@@ -178,25 +187,31 @@ void try_send(delivery_impl* self) {
 }
 
 // Tells the attempt log about the attempt that just came back for the head event.
-void log_attempt(delivery_state& st, const net::http_result& r, webhook::verdict v) {
+void log_attempt(delivery_state& st, const outbox_event& ev, int attempt, std::int64_t sent_at_ms,
+                 std::chrono::steady_clock::time_point sent_at, const net::http_result& r,
+                 webhook::verdict v) {
   if (!st.args.attempts)
     return;
-  const auto& head = st.buffer.front();
   const auto& text = r.failure == net::http_failure::none ? r.body_excerpt : r.error;
   attempt_record record{
       st.args.hook.id,
-      head.seq,
-      head.event_id,
-      st.head_attempts + 1,
+      ev.seq,
+      ev.event_id,
+      attempt,
       st.args.epoch,
-      st.sent_at_ms,
+      sent_at_ms,
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                            st.sent_at)
+                                                            sent_at)
           .count(),
       webhook::outcome_class(r, v),
       r.failure == net::http_failure::none ? r.status : 0,
       webhook::excerpt(text, static_cast<std::size_t>(st.args.ctx->cfg.attempt_body_bytes))};
   caf::anon_send(st.args.attempts, attempt_atom::value, std::move(record));
+}
+
+// The attempt that just came back for the head event (strict order).
+void log_attempt(delivery_state& st, const net::http_result& r, webhook::verdict v) {
+  log_attempt(st, st.buffer.front(), st.head_attempts + 1, st.sent_at_ms, st.sent_at, r, v);
 }
 
 // The head event, or the head range of a batch, is acknowledged.
@@ -299,6 +314,217 @@ void on_failure(delivery_impl* self, const webhook::answer& a) {
   schedule_send(self, delay);
 }
 
+// -- ordering none: up to max_in_flight_per_hook events at once, each on its own ------------
+
+using steady_clock = std::chrono::steady_clock;
+
+// The actor's clock (CAF's: a test drives it), for due times and timers alike.
+steady_clock::time_point clock_now(delivery_impl* self) {
+  return self->clock().now();
+}
+
+// Slot index of `seq` in the buffer (seqs are consecutive from its front), if buffered.
+std::optional<std::size_t> slot_of(const delivery_state& st, stream_seq seq) {
+  if (st.buffer.empty() || seq < st.buffer.front().seq)
+    return std::nullopt;
+  auto i = static_cast<std::size_t>(raw(seq) - raw(st.buffer.front().seq));
+  if (i >= st.buffer.size())
+    return std::nullopt;
+  return i;
+}
+
+// Asks for try_send at `at` unless a timer that fires no later is already set.
+void wake_at(delivery_impl* self, steady_clock::time_point at) {
+  auto& st = self->state;
+  if (st.wake_at && *st.wake_at <= at)
+    return;
+  st.wake_at = at;
+  auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(at - clock_now(self));
+  self->delayed_send(self,
+                     std::max(delay, std::chrono::milliseconds{0}) + std::chrono::milliseconds{1},
+                     try_send_atom::value);
+}
+
+bool nothing_under_way(const delivery_state& st) {
+  return st.window.in_flight() == 0 && st.parks_under_way == 0;
+}
+
+// The finished prefix of the window leaves the buffer; the cursor moves over it.
+void pop_finished(delivery_impl* self) {
+  auto& st = self->state;
+  const auto n = st.window.finished_prefix();
+  if (n == 0)
+    return;
+  stream_seq last{};
+  for (std::size_t i = 0; i < n; ++i)
+    last = pop_head(st).seq;
+  self->send(st.args.flusher, advance_atom::value, position(st, last));
+  st.failing_since_ms = 0; // the head is a new event now
+  st.blocked.set(st.window.failing());
+}
+
+void send_slot(delivery_impl* self, std::size_t i) {
+  auto& st = self->state;
+  auto& slot = st.window.at(i);
+  const auto& ev = st.buffer[i];
+  webhook::attempt_identity attempt{slot.attempts + 1, unix_ms() / 1000, st.rng()};
+  auto built = webhook::build_request(st.args.hook, ev, attempt, st.attempt);
+  if (!built.ok()) // bad data: fail, the partition actor restarts or quarantines us
+    return exit_now(self, exit_reason(built.error()));
+  auto req = std::move(built.value());
+  req.may_send = [fence = st.args.fence] {
+    return fence->open();
+  };
+  slot.in_flight = true;
+  slot.sent_at = steady_clock::now();
+  slot.sent_at_ms = unix_ms();
+  delivery_actor_self me{self};
+  auto seq = ev.seq;
+  auto started = slot.sent_at;
+  auto metrics = st.args.ctx->metrics;
+  st.args.ctx->http->send(std::move(req), [me, seq, started, metrics](net::http_result r) {
+    metrics->attempt_duration().Observe(
+        std::chrono::duration<double>(steady_clock::now() - started).count());
+    caf::anon_send(me, http_done_atom::value, seq, std::move(r));
+  });
+}
+
+void try_send_unordered(delivery_impl* self) {
+  auto& st = self->state;
+  if (st.stopping)
+    return;
+  const auto window = static_cast<std::size_t>(st.policy->max_in_flight_per_hook);
+  if (st.buffer.size() < std::max(refill_below, 2 * window))
+    fetch(self);
+  if (st.buffer.empty())
+    return;
+  const auto now = clock_now(self);
+  if (!st.args.fence->open()) { // self-expired or handed over: hold everything
+    wake_at(self, now + std::chrono::milliseconds{100});
+    return;
+  }
+  const auto in_flight = st.window.in_flight();
+  if (in_flight < window) {
+    for (auto i : st.window.ready(now, window - in_flight)) {
+      if (now < st.next_send_at) { // rate_limit: the next request waits its turn
+        wake_at(self, st.next_send_at);
+        break;
+      }
+      st.next_send_at = now + st.policy->send_interval;
+      send_slot(self, i);
+      if (st.stopping) // its request could not be built
+        return;
+    }
+  }
+  if (auto due = st.window.next_due(now))
+    wake_at(self, *due);
+}
+
+void park_slot(delivery_impl* self, std::size_t i, const std::string& error) {
+  auto& st = self->state;
+  const auto& ev = st.buffer[i];
+  // The cursor stays: it only moves over the finished prefix (pop_finished).
+  dead_letter_request req{position(st, ev.seq), st.window.at(i).attempts, error, false};
+  st.log->warn("hook {} seq {} dead-lettered after {} attempts: {}{}", raw(st.args.hook.id),
+               raw(ev.seq), req.attempts, error, webhook::trace_log_suffix(ev.traceparent));
+  ++st.parks_under_way;
+  delivery_actor_self me{self};
+  auto seq = ev.seq;
+  st.args.ctx->db->park_dead_letter(std::move(req), [me, seq](result<void> r) {
+    caf::anon_send(me, parked_atom::value, seq, std::move(r));
+  });
+}
+
+void after_unordered_change(delivery_impl* self) {
+  auto& st = self->state;
+  if (st.retiring)
+    return;
+  if (st.stopping) {
+    if (nothing_under_way(st))
+      exit_now(self);
+    return;
+  }
+  try_send_unordered(self);
+}
+
+void unordered_http_done(delivery_impl* self, stream_seq seq, const net::http_result& r) {
+  auto& st = self->state;
+  auto i = slot_of(st, seq);
+  if (!i)
+    return; // cannot happen: a slot leaves only when finished
+  auto& slot = st.window.at(*i);
+  slot.in_flight = false;
+  auto a = webhook::classify(r, std::chrono::system_clock::now());
+  const auto& ev = st.buffer[*i];
+  if (a.kind != webhook::verdict::not_sent)
+    log_attempt(st, ev, slot.attempts + 1, slot.sent_at_ms, slot.sent_at, r, a.kind);
+  switch (a.kind) {
+  case webhook::verdict::not_sent:
+    slot.due = clock_now(self) + std::chrono::milliseconds{100};
+    break;
+  case webhook::verdict::delivered:
+    slot.finished = true;
+    st.metrics.delivered->Increment();
+    st.args.ctx->metrics->delivery_latency().Observe(
+        std::max<double>(0.0, static_cast<double>(unix_ms() - ev.emitted_at_ms) / 1000.0));
+    pop_finished(self);
+    break;
+  case webhook::verdict::gone:
+    st.log->warn("hook {} answered 410 Gone: disabling it", raw(st.args.hook.id));
+    st.stopping = true;
+    st.retiring = true;
+    {
+      delivery_actor_self me{self};
+      st.args.ctx->db->disable_hook(
+          st.args.hook.id, "subscriber answered 410 Gone",
+          [me](result<void> r) { caf::anon_send(me, disabled_atom::value, std::move(r)); });
+    }
+    return;
+  case webhook::verdict::retry_after:
+  case webhook::verdict::retryable: {
+    ++slot.attempts;
+    st.metrics.failed->Increment();
+    st.blocked.set(true);
+    if (*i == 0 && st.failing_since_ms == 0)
+      st.failing_since_ms = slot.sent_at_ms;
+    if (st.policy->parks_after(slot.attempts)) {
+      park_slot(self, *i, a.description);
+      break;
+    }
+    if (*i == 0 && st.policy->pauses(st.failing_since_ms, unix_ms())) {
+      st.args.ctx->db->record_failure({position(st, seq), slot.attempts, a.description},
+                                      log_if_failed(st.log, "recording a delivery failure"));
+      return pause_hook(self, a.description);
+    }
+    std::uniform_real_distribution<double> unit{0.0, 1.0};
+    auto delay = st.policy->retry.next_delay(slot.attempts, a.retry_after, unit(st.rng));
+    slot.due = clock_now(self) + delay;
+    if (*i == 0 && is_power_of_two(slot.attempts))
+      st.args.ctx->db->record_failure({position(st, seq), slot.attempts, a.description},
+                                      log_if_failed(st.log, "recording a delivery failure"));
+    break;
+  }
+  }
+  after_unordered_change(self);
+}
+
+void unordered_parked(delivery_impl* self, stream_seq seq, const result<void>& r) {
+  auto& st = self->state;
+  --st.parks_under_way;
+  if (!r.ok()) {
+    if (r.error().code == errc::fenced)
+      st.args.ctx->metrics->fenced_writes().Increment();
+    st.stopping = true;
+    return exit_now(self, exit_reason(r.error()));
+  }
+  if (auto i = slot_of(st, seq)) {
+    st.window.at(*i).finished = true;
+    st.metrics.dead_lettered->Increment();
+    pop_finished(self);
+  }
+  after_unordered_change(self);
+}
+
 // The hook's own settings where it has them, the node's elsewhere; later attempts (and
 // the retry after the current one) use them.
 void apply_options(delivery_state& st, const hook_options& own, const node_context& ctx) {
@@ -311,7 +537,7 @@ void apply_options(delivery_state& st, const hook_options& own, const node_conte
 // Nothing to send, nothing under way: the state in which the actor may passivate.
 bool quiescent(const delivery_state& st) {
   return st.buffer.empty() && !st.fetching && !st.more_available && !st.in_flight &&
-         !st.retry_scheduled && !st.stopping && !st.awaiting_budget;
+         !st.retry_scheduled && !st.stopping && !st.awaiting_budget && nothing_under_way(st);
 }
 
 // After each message: when it left the actor with nothing to do, passivate unless
@@ -409,6 +635,7 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
                  st.fetched_through = ev.seq;
                  fetched_bytes += static_cast<std::int64_t>(ev.body.size());
                  st.buffer.push_back(std::move(ev));
+                 st.window.push_back();
                }
                st.bytes.settle(fetched_bytes);
                try_send(self);
@@ -418,11 +645,14 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
       active(self,
              [=](try_send_atom) {
                self->state.retry_scheduled = false;
+               self->state.wake_at.reset();
                try_send(self);
              }),
       active(self,
              [=](http_done_atom, stream_seq seq, net::http_result& r) {
                auto& st = self->state;
+               if (st.policy->unordered)
+                 return unordered_http_done(self, seq, r);
                st.in_flight = false;
                if (st.buffer.empty() || st.buffer.front().seq != seq)
                  return; // cannot happen: one request at a time; ignore defensively
@@ -464,6 +694,8 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
       active(self,
              [=](parked_atom, stream_seq seq, result<void>& r) {
                auto& st = self->state;
+               if (st.policy->unordered)
+                 return unordered_parked(self, seq, r);
                st.in_flight = false;
                if (!r.ok()) {
                  // Fenced (the partition has a new owner) or a store failure: the partition
@@ -505,12 +737,22 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
         hook.url = std::move(spec.url);
         hook.secrets = std::move(spec.secrets);
         hook.options = std::move(spec.options);
+        const bool was_unordered = st.policy->unordered;
         apply_options(st, hook.options, *st.args.ctx);
+        if (st.policy->unordered != was_unordered) {
+          // The other mode keeps other books: finish what is under way and exit; the
+          // partition actor, reloading, starts the hook again from its durable cursor.
+          st.log->info("hook {}: ordering changed; restarting its deliverer", raw(hook.id));
+          st.policy->unordered = was_unordered;
+          st.stopping = true;
+          if (!st.in_flight && !st.retiring && nothing_under_way(st))
+            exit_now(self);
+        }
       },
       [=](stop_atom) {
         auto& st = self->state;
         st.stopping = true;
-        if (!st.in_flight && !st.retiring)
+        if (!st.in_flight && !st.retiring && nothing_under_way(st))
           exit_now(self);
       });
 }

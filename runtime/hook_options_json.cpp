@@ -72,6 +72,13 @@ result<hook_options> parse_hook_options(const std::string& json) {
         out.batch_max = positive_int(value, "batch_max");
       } else if (key == "batch_max_bytes") {
         out.batch_max_bytes = positive_int(value, "batch_max_bytes");
+      } else if (key == "ordering") {
+        auto ordering = text_of(value, "ordering");
+        if (ordering != "strict" && ordering != "none")
+          throw std::invalid_argument("ordering must be strict or none");
+        out.unordered = ordering == "none";
+      } else if (key == "max_in_flight_per_hook") {
+        out.max_in_flight_per_hook = positive_int(value, "max_in_flight_per_hook");
       } else if (key == "headers") {
         if (!value.is_object())
           throw std::invalid_argument("headers must be an object");

@@ -180,13 +180,15 @@ void pg_store::park_dead_letter(dead_letter_request req, callback<void> done) {
              ON CONFLICT (hook_id, seq) DO NOTHING
              RETURNING 1)
            UPDATE courier.cursors
-              SET delivered_seq = greatest(delivered_seq, $5), head_attempts = 0,
+              SET delivered_seq = CASE WHEN $8 THEN greatest(delivered_seq, $5)
+                                       ELSE delivered_seq END,
+                  head_attempts = 0,
                   last_error = $7, last_error_at = now(), updated_at = now(),
                   head_failing_since = NULL
             WHERE hook_id = $4 AND EXISTS (SELECT 1 FROM fence)
            RETURNING 1)",
                                    raw(req.at.partition), raw(req.at.epoch), node, raw(req.at.hook),
-                                   raw(req.at.seq), req.attempts, req.error);
+                                   raw(req.at.seq), req.attempts, req.error, req.move_cursor);
         if (rows.empty())
           return fenced("parking a dead letter", req.at);
         // Parked by this transaction (not before): tell the operations hooks. Never about

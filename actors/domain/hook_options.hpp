@@ -25,12 +25,16 @@ struct hook_options {
   // Ordered batches: up to this many consecutive events (and payload bytes) per POST.
   std::optional<int> batch_max;
   std::optional<std::int64_t> batch_max_bytes;
+  // ordering: "none" (true) — the unordered mode — or "strict"; and its window.
+  std::optional<bool> unordered;
+  std::optional<int> max_in_flight_per_hook;
 
   bool operator==(const hook_options& o) const {
     return retry_schedule == o.retry_schedule && max_attempts == o.max_attempts &&
            poison == o.poison && http_timeout == o.http_timeout && rate_limit == o.rate_limit &&
            pause_after == o.pause_after && headers == o.headers && batch_max == o.batch_max &&
-           batch_max_bytes == o.batch_max_bytes;
+           batch_max_bytes == o.batch_max_bytes && unordered == o.unordered &&
+           max_in_flight_per_hook == o.max_in_flight_per_hook;
   }
   bool operator!=(const hook_options& o) const { return !(*this == o); }
 };

@@ -78,6 +78,8 @@ struct dead_letter_request {
   cursor_update at; // the parked event's seq; the cursor moves past it
   int attempts = 0;
   std::string error;
+  // false (ordering none): the cursor stays; it moves only over the finished prefix.
+  bool move_cursor = true;
 };
 
 // A delivery failure worth showing in courier.hook_status.

@@ -15,6 +15,8 @@ hook_policy hook_policy::resolve(const hook_options& own, const config::node_con
   p.pause_after = own.pause_after.value_or(node.pause_after);
   p.batch_max = own.batch_max.value_or(1);
   p.batch_max_bytes = own.batch_max_bytes.value_or(p.batch_max_bytes);
+  p.unordered = own.unordered.value_or(false);
+  p.max_in_flight_per_hook = own.max_in_flight_per_hook.value_or(p.max_in_flight_per_hook);
   return p;
 }
 

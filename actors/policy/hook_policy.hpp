@@ -27,7 +27,11 @@ struct hook_policy {
   // whatever its size).
   int batch_max = 1;
   std::int64_t batch_max_bytes = 1 << 20;
-  bool batches() const { return batch_max > 1; }
+  bool batches() const { return batch_max > 1 && !unordered; }
+  // ordering none (CONTRACT.md "Unordered mode"): up to max_in_flight_per_hook events in
+  // flight at once, each retried on its own.
+  bool unordered = false;
+  int max_in_flight_per_hook = 8;
 
   static hook_policy resolve(const hook_options& own, const config::node_config& node,
                              const retry_policy& node_retry);

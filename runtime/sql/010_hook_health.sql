@@ -1,5 +1,6 @@
--- Hook health and operations: the per-hook options rate_limit, headers, pause_after and
--- the ordered batches' batch_max and batch_max_bytes;
+-- Hook health and operations: the per-hook options rate_limit, headers, pause_after, the
+-- ordered batches' batch_max and batch_max_bytes, and the unordered mode's ordering and
+-- max_in_flight_per_hook;
 -- a hook whose head event keeps failing past pause_after is paused (nothing is lost) with
 -- the reason in courier.hook_status; and operational events — courier.hook.paused,
 -- courier.hook.disabled, courier.hook.quarantined, courier.event.dead_lettered — go
@@ -99,6 +100,15 @@ BEGIN
        OR (value #>> '{}')::int NOT BETWEEN 1024 AND 16777216 THEN
       RETURN 'a byte count from 1024 to 16777216';
     END IF;
+  WHEN 'ordering' THEN
+    IF jsonb_typeof(value) <> 'string' OR value #>> '{}' NOT IN ('strict', 'none') THEN
+      RETURN '"strict" (the default) or "none"';
+    END IF;
+  WHEN 'max_in_flight_per_hook' THEN
+    IF jsonb_typeof(value) <> 'number' OR value::text !~ '^[0-9]{1,4}$'
+       OR (value #>> '{}')::int NOT BETWEEN 1 AND 1000 THEN
+      RETURN 'an integer from 1 to 1000';
+    END IF;
   WHEN 'headers' THEN
     IF jsonb_typeof(value) <> 'object' THEN
       RETURN 'an object of header names and string values, e.g. {"x-team": "payments"}';
@@ -128,27 +138,22 @@ END
 $$;
 
 -- Merges `options` into the hook's: each key sets that option, a JSON null unsets it.
--- Options of the contract this version does not apply yet are refused (0A000) rather
--- than stored and silently ignored.
 CREATE OR REPLACE FUNCTION courier.configure_hook(hook_id bigint, options jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
   item record;
   problem text;
+  merged jsonb;
 BEGIN
   IF options IS NULL OR jsonb_typeof(options) <> 'object' THEN
     RAISE EXCEPTION 'courier: options must be a JSON object' USING ERRCODE = '22023';
   END IF;
   FOR item IN SELECT key, value FROM jsonb_each(options) LOOP
-    IF item.key IN ('ordering', 'max_in_flight_per_hook') THEN
-      RAISE EXCEPTION 'courier: option % is not supported by this version', item.key
-        USING ERRCODE = '0A000';
-    END IF;
     IF item.key NOT IN ('retry_schedule', 'max_attempts', 'poison_policy', 'http_timeout_ms',
                         'rate_limit', 'headers', 'pause_after', 'batch_max',
-                        'batch_max_bytes') THEN
+                        'batch_max_bytes', 'ordering', 'max_in_flight_per_hook') THEN
       RAISE EXCEPTION 'courier: unknown option %', item.key USING ERRCODE = '22023',
-        HINT = 'retry_schedule, max_attempts, poison_policy, http_timeout_ms, rate_limit, headers, pause_after, batch_max or batch_max_bytes';
+        HINT = 'retry_schedule, max_attempts, poison_policy, http_timeout_ms, rate_limit, headers, pause_after, batch_max, batch_max_bytes, ordering or max_in_flight_per_hook';
     END IF;
     CONTINUE WHEN jsonb_typeof(item.value) = 'null';
     problem := courier.hook_option_problem(item.key, item.value);
@@ -159,9 +164,15 @@ BEGIN
   END LOOP;
   UPDATE courier.hooks h
      SET options = jsonb_strip_nulls(h.options || configure_hook.options), updated_at = now()
-   WHERE h.id = configure_hook.hook_id;
+   WHERE h.id = configure_hook.hook_id
+  RETURNING h.options INTO merged;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'courier: no hook %', hook_id USING ERRCODE = 'P0002';
+  END IF;
+  -- Batches keep the order: they and the unordered mode exclude each other.
+  IF merged ->> 'ordering' = 'none' AND coalesce((merged ->> 'batch_max')::int, 1) > 1 THEN
+    RAISE EXCEPTION 'courier: invalid option batch_max: batches need ordering strict'
+      USING ERRCODE = '22023';
   END IF;
 END
 $$;

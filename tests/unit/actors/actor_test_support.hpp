@@ -269,6 +269,15 @@ public:
     next.done(std::move(r));
   }
 
+  // Answers the n-th oldest outstanding request with `status` (the unordered mode's
+  // answers come back in any order).
+  void answer_nth(std::size_t n, int status) {
+    ASSERT_LT(n, pending_.size()) << "no outstanding request " << n;
+    std::rotate(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n),
+                pending_.begin() + static_cast<std::ptrdiff_t>(n) + 1);
+    answer_status(status);
+  }
+
   void answer_status(int status, std::optional<std::string> retry_after = std::nullopt,
                      std::string body = {}) {
     net::http_result r;

@@ -511,6 +511,64 @@ TEST_F(delivery_actor_test, a_head_failing_past_pause_after_pauses_the_hook_then
   EXPECT_FALSE(parent_box->downs.front().reason);
 }
 
+TEST_F(delivery_actor_test, unordered_keeps_up_to_its_window_in_flight_and_moves_the_prefix) {
+  hook.options.unordered = true;
+  hook.options.max_in_flight_per_hook = 3;
+  add_events(1, 5);
+  start();
+  ASSERT_EQ(http->requests.size(), 3u) << "three at once";
+  EXPECT_EQ(http->outstanding(), 3u);
+  // The answers come back out of order; the cursor waits for seq 1.
+  http->answer_nth(1, 200); // seq 2
+  run();
+  EXPECT_TRUE(flusher_box->advances.empty());
+  ASSERT_EQ(http->requests.size(), 4u);
+  EXPECT_EQ(header(http->requests.back(), "courier-seq"), "4");
+  http->answer_nth(0, 200); // seq 1
+  run();
+  EXPECT_EQ(advanced_seqs(), std::vector<std::int64_t>{2});
+}
+
+TEST_F(delivery_actor_test, unordered_retries_each_event_on_its_own) {
+  hook.options.unordered = true;
+  hook.options.max_in_flight_per_hook = 2;
+  add_events(1, 3);
+  start();
+  http->answer_nth(0, 503); // seq 1 fails
+  run();
+  ASSERT_EQ(http->requests.size(), 3u) << "seq 3 goes out while seq 1 waits";
+  EXPECT_EQ(header(http->requests.back(), "courier-seq"), "3");
+  http->answer_nth(0, 200); // seq 2
+  http->answer_nth(0, 200); // seq 3
+  run();
+  EXPECT_TRUE(flusher_box->advances.empty()) << "seq 1 is not delivered yet";
+  ASSERT_TRUE(fire_timer());
+  ASSERT_EQ(http->requests.size(), 4u);
+  EXPECT_EQ(last("courier-seq"), "1");
+  EXPECT_EQ(last("courier-attempt"), "2");
+  answer(200);
+  EXPECT_EQ(advanced_seqs(), std::vector<std::int64_t>{3});
+}
+
+TEST_F(delivery_actor_test, unordered_parks_without_moving_the_cursor_past_unfinished_events) {
+  config.poison = config::poison_policy::dead_letter;
+  config.max_attempts = 1;
+  hook.options.unordered = true;
+  hook.options.max_in_flight_per_hook = 3;
+  add_events(1, 3);
+  start();
+  http->answer_nth(1, 500); // seq 2: condemned at once
+  run();
+  ASSERT_EQ(db->parked.size(), 1u);
+  EXPECT_EQ(raw(db->parked[0].at.seq), 2);
+  EXPECT_FALSE(db->parked[0].move_cursor);
+  EXPECT_TRUE(flusher_box->advances.empty());
+  http->answer_nth(0, 200); // seq 1
+  http->answer_nth(0, 200); // seq 3
+  run();
+  EXPECT_EQ(advanced_seqs().back(), 3);
+}
+
 TEST_F(delivery_actor_test, transport_failures_are_attempts_too) {
   add_events(1, 1);
   start();

@@ -39,7 +39,7 @@ TEST(hook_options_json, rate_limit_pause_after_and_headers_are_read) {
 
 TEST(hook_options_json, what_configure_hook_refuses_is_an_error_naming_it) {
   for (const char* bad :
-       {R"({"ordering": "none"})", R"({"max_attempts": 0})", R"({"max_attempts": "3"})",
+       {R"({"ordering": "random"})", R"({"max_attempts": 0})", R"({"max_attempts": "3"})",
         R"({"poison_policy": "drop"})", R"({"retry_schedule": "0s"})", R"({"retry_schedule": 5})",
         R"({"http_timeout_ms": -1})", R"({"rate_limit": 0})", R"({"pause_after": "0s"})",
         R"({"headers": {"Webhook-Id": "x"}})", R"({"headers": {"host": "x"}})",
