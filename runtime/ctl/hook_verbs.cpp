@@ -181,9 +181,10 @@ std::vector<verb> hook_verbs() {
        create,
        "--secret whsec_<base64 of 24-64 bytes>, or - to read it from stdin.\n"
        "--event-types: exact types, * or prefixes ending in .* (default *).\n"
-       "--option: the hook's own retry_schedule, max_attempts, poison_policy or\n"
-       "http_timeout_ms (e.g. --option retry_schedule=5s,1m --option max_attempts=3);\n"
-       "unset ones take the node's value.\n"},
+       "--option: the hook's own retry_schedule, max_attempts, poison_policy,\n"
+       "http_timeout_ms, rate_limit, headers, pause_after, batch_max, batch_max_bytes,\n"
+       "ordering or max_in_flight_per_hook (e.g. --option retry_schedule=5s,1m\n"
+       "--option 'headers={\"x-team\": \"payments\"}'); unset ones take the node's value.\n"},
       {"hooks list",
        "[--state S] [--order id|backlog] [--limit N]",
        "hooks with their backlog (every page)",
