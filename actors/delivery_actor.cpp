@@ -593,10 +593,12 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
                auto& st = self->state;
                ++st.wakes_seen;
                st.more_available = true;
-               // While the head is failing, a wake-up (a NOTIFY, the backlog scan) fetches
-               // nothing: what comes after the head waits for it anyway, and hundreds of
-               // failing hooks fetching on every scan would starve the healthy ones' reads.
-               if (!st.fetching && st.buffer.size() < refill_below && st.head_attempts == 0)
+               // While the head is failing or its request is still out, a wake-up (a
+               // NOTIFY, the backlog scan) fetches nothing: what comes after the head waits
+               // for it anyway, the next send fetches (more_available), and hundreds of
+               // hung hooks fetching on every scan would starve the healthy ones' reads.
+               if (!st.fetching && st.buffer.size() < refill_below && st.head_attempts == 0 &&
+                   !st.in_flight)
                  fetch(self);
              }),
       active(self,

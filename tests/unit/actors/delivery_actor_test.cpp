@@ -262,6 +262,23 @@ TEST_F(delivery_actor_test, a_wake_up_fetches_new_events) {
   EXPECT_EQ(last("courier-seq"), "3");
 }
 
+// A hung request must not turn every backlog scan into a fetch: the wake-up is noted and
+// the next send fetches.
+TEST_F(delivery_actor_test, a_wake_up_while_a_request_is_out_fetches_after_it_returns) {
+  add_events(1, 1);
+  start();
+  const auto fetches = db->fetches.size();
+  add_events(2, 2);
+  for (int i = 0; i < 3; ++i)
+    caf::anon_send(deliverer, wake_atom::value);
+  run();
+  EXPECT_EQ(db->fetches.size(), fetches) << "fetched while the request was out";
+  answer(200);
+  EXPECT_EQ(db->fetches.size(), fetches + 1);
+  ASSERT_EQ(http->requests.size(), 2u);
+  EXPECT_EQ(last("courier-seq"), "2");
+}
+
 TEST_F(delivery_actor_test, idle_actor_does_not_poll_the_store) {
   add_events(1, 1);
   start();
