@@ -20,6 +20,15 @@ protected:
     return id;
   }
 
+  // The seqs the subscriber answered 2xx at least once.
+  std::set<std::int64_t> acknowledged(const std::string& name) {
+    std::set<std::int64_t> seqs;
+    for (const auto& d : sub_.received(name))
+      if (d.status_sent == 200)
+        seqs.insert(d.seq);
+    return seqs;
+  }
+
   std::int64_t cursor(std::int64_t id) {
     return scalar("SELECT delivered_seq FROM courier.cursors WHERE hook_id = " +
                   std::to_string(id));
@@ -39,9 +48,7 @@ TEST_F(unordered, a_slow_subscriber_gets_the_window_in_parallel) {
   ASSERT_TRUE(sub_.wait_for([&] { return cursor(id) == 16; }, 30s));
   // One at a time these 16 take 3.2 s of the subscriber's time alone.
   EXPECT_LT(steady::now() - first, 2400ms);
-  std::set<std::int64_t> seqs;
-  for (const auto& d : sub_.received("u"))
-    seqs.insert(d.seq);
+  auto seqs = acknowledged("u");
   EXPECT_EQ(seqs.size(), 16u);
   EXPECT_EQ(*seqs.begin(), 1);
   EXPECT_EQ(*seqs.rbegin(), 16);
@@ -57,11 +64,7 @@ TEST_F(unordered, failures_are_retried_each_on_its_own_and_nothing_is_lost) {
                                     ", 't', '{}')) FROM generate_series(1, 200)");
   start_node("n1", {"--retry_schedule", "50ms", "--http_timeout_ms", "200"});
   ASSERT_TRUE(sub_.wait_for([&] { return cursor(id) == 200; }, 60s));
-  std::set<std::int64_t> answered;
-  for (const auto& d : sub_.received("u"))
-    if (d.status_sent == 200)
-      answered.insert(d.seq);
-  EXPECT_EQ(answered.size(), 200u) << "every event acknowledged at least once";
+  EXPECT_EQ(acknowledged("u").size(), 200u) << "every event acknowledged at least once";
 }
 
 TEST_F(unordered, a_node_killed_mid_stream_redelivers_at_most_what_was_open) {
@@ -76,11 +79,7 @@ TEST_F(unordered, a_node_killed_mid_stream_redelivers_at_most_what_was_open) {
   n1.kill9();
   start_node("n2");
   ASSERT_TRUE(sub_.wait_for([&] { return cursor(id) == 300; }, 60s));
-  std::set<std::int64_t> answered;
-  for (const auto& d : sub_.received("u"))
-    if (d.status_sent == 200)
-      answered.insert(d.seq);
-  EXPECT_EQ(answered.size(), 300u);
+  EXPECT_EQ(acknowledged("u").size(), 300u);
 }
 
 } // namespace
