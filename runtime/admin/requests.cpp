@@ -144,28 +144,6 @@ template <class T, class... Checks> parsed<T> first_problem_or(T value, Checks..
 // Query string parameters, percent-decoded; repeated or unknown names are refused.
 parsed<std::map<std::string, std::string>> parse_query(std::string_view query,
                                                        std::initializer_list<const char*> allowed) {
-  auto decode = [](std::string_view raw, std::string& out) {
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      char c = raw[i];
-      if (c == '+') {
-        out += ' ';
-      } else if (c == '%') {
-        auto hex = [](char h) {
-          return h >= '0' && h <= '9'   ? h - '0'
-                 : h >= 'a' && h <= 'f' ? h - 'a' + 10
-                 : h >= 'A' && h <= 'F' ? h - 'A' + 10
-                                        : -1;
-        };
-        if (i + 2 >= raw.size() || hex(raw[i + 1]) < 0 || hex(raw[i + 2]) < 0)
-          return false;
-        out += static_cast<char>(hex(raw[i + 1]) * 16 + hex(raw[i + 2]));
-        i += 2;
-      } else {
-        out += c;
-      }
-    }
-    return out.find('\0') == std::string::npos;
-  };
   std::map<std::string, std::string> params;
   std::size_t start = 0;
   while (start <= query.size() && !query.empty()) {
@@ -175,14 +153,16 @@ parsed<std::map<std::string, std::string>> parse_query(std::string_view query,
     if (pair.empty())
       continue;
     auto eq = pair.find('=');
-    std::string name, value;
-    if (!decode(pair.substr(0, eq), name) ||
-        (eq != std::string_view::npos && !decode(pair.substr(eq + 1), value)))
+    auto name = percent_decode(pair.substr(0, eq));
+    auto value = eq == std::string_view::npos ? std::optional<std::string>{""}
+                                              : percent_decode(pair.substr(eq + 1));
+    if (!name || !value || name->find('\0') != std::string::npos ||
+        value->find('\0') != std::string::npos)
       return malformed("the query string is not valid percent-encoding");
-    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return name == a; }))
-      return malformed("unknown query parameter '" + name + "'", name);
-    if (!params.emplace(name, value).second)
-      return malformed("query parameter '" + name + "' given twice", name);
+    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return *name == a; }))
+      return malformed("unknown query parameter '" + *name + "'", *name);
+    if (!params.emplace(*name, *value).second)
+      return malformed("query parameter '" + *name + "' given twice", *name);
   }
   return params;
 }
@@ -409,6 +389,30 @@ parsed<dead_letter_list_query> parse_dead_letter_list_query(std::string_view que
     return *p;
   if (auto p = read_paging(values, out.after, out.limit))
     return *p;
+  return out;
+}
+
+std::optional<std::string> percent_decode(std::string_view raw) {
+  auto hex = [](char h) {
+    return h >= '0' && h <= '9'   ? h - '0'
+           : h >= 'a' && h <= 'f' ? h - 'a' + 10
+           : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                  : -1;
+  };
+  std::string out;
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '+') {
+      out += ' ';
+    } else if (raw[i] == '%') {
+      if (i + 2 >= raw.size() || hex(raw[i + 1]) < 0 || hex(raw[i + 2]) < 0)
+        return std::nullopt;
+      out += static_cast<char>(hex(raw[i + 1]) * 16 + hex(raw[i + 2]));
+      i += 2;
+    } else {
+      out += raw[i];
+    }
+  }
   return out;
 }
 

@@ -101,6 +101,10 @@ parsed<hook_list_query> parse_hook_list_query(std::string_view query);
 parsed<dead_letter_list_query> parse_dead_letter_list_query(std::string_view query);
 parsed<delivery_list_query> parse_delivery_list_query(std::string_view query);
 
+// A query string name or value decoded ('+' is a space, %XX a byte), or nullopt when a
+// '%' is not followed by two hex digits.
+std::optional<std::string> percent_decode(std::string_view raw);
+
 // A resource id in a path: 1 to 18 digits, not zero. nullopt otherwise (the resource
 // then does not exist).
 std::optional<std::int64_t> parse_id(std::string_view text);

@@ -1,44 +1,10 @@
 #include "runtime/admin/status_access.hpp"
 
 #include "net/bearer_token.hpp"
+#include "runtime/admin/requests.hpp"
 #include "runtime/admin/status_page.hpp"
 
 namespace courier::admin {
-
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-std::optional<std::string> percent_decode(std::string_view raw) {
-  std::string out;
-  out.reserve(raw.size());
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '+') {
-      out += ' ';
-    } else if (raw[i] == '%') {
-      if (i + 2 >= raw.size())
-        return std::nullopt;
-      const int hi = hex_value(raw[i + 1]), lo = hex_value(raw[i + 2]);
-      if (hi < 0 || lo < 0)
-        return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += raw[i];
-    }
-  }
-  return out;
-}
-
-} // namespace
 
 std::optional<std::string> query_parameter(std::string_view query, std::string_view name) {
   while (!query.empty()) {
