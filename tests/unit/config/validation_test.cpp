@@ -87,6 +87,13 @@ const rejection rejections[] = {
     {{"--poll_interval_ms", "0"}, "poll_interval_ms", "positive duration"},
     {{"--passivate_after_ms", "0"}, "passivate_after_ms", "positive duration"},
     {{"--passivate_after_ms", "soon"}, "passivate_after_ms", "positive duration"},
+    {{"--attempt_log", "yes"}, "attempt_log", "true or false"},
+    {{"--attempt_body_bytes", "65537"}, "attempt_body_bytes", "from 0 to 65536"},
+    {{"--attempt_body_bytes", "-1"}, "attempt_body_bytes", "from 0 to 65536"},
+    {{"--attempt_retention", "30m"}, "attempt_retention", "from 1h to 8760h"},
+    {{"--attempt_retention", "8761h"}, "attempt_retention", "from 1h to 8760h"},
+    {{"--pause_after", "later"}, "pause_after", "at most 8760h"},
+    {{"--pause_after", "8761h"}, "pause_after", "at most 8760h"},
     {{"--lease_tick_ms", "49"}, "lease_tick_ms", "at least 50ms"},
     {{"--lease_tick_ms", "2500"}, "lease_tick_ms", "below half of lease_self_expiry_ms (5s)"},
     // Found by the config_file fuzz target: doubling this tick overflowed (UB).
