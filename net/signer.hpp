@@ -13,7 +13,7 @@ namespace courier::net {
 // the base64 part is invalid or empty.
 std::optional<std::string> decode_secret(std::string_view secret);
 
-// "v1,<base64 sig>" for one key.
+// "v1,<base64 sig>" for one key. Throws std::runtime_error only when OpenSSL itself fails.
 std::string sign_v1(std::string_view key, std::string_view msg_id, std::int64_t timestamp,
                     std::string_view body);
 
