@@ -113,10 +113,15 @@ private:
       d.body = std::move(req.body());
     }
     d.at = std::chrono::steady_clock::now();
-    beast::error_code peer_ec;
-    auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(peer_ec);
-    d.peer_port = peer.port();
-    d.peer_address = peer.address().to_string();
+    if (!peer_known_) { // the connection's peer never changes: one getpeername per connection
+      beast::error_code peer_ec;
+      auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(peer_ec);
+      peer_port_ = peer.port();
+      peer_address_ = peer.address().to_string();
+      peer_known_ = !peer_ec;
+    }
+    d.peer_port = peer_port_;
+    d.peer_address = peer_address_;
     answer_ = state_->plan(d.path);
     switch (answer_.what) {
     case planned_answer::kind::respond:
@@ -169,7 +174,8 @@ private:
 
   void respond() {
     if (is_2xx(answer_.status)) {
-      if (peer_gone()) {
+      // Only a delayed answer can find the client gone (it timed out meanwhile).
+      if (answer_.delay_ms > 0 && peer_gone()) {
         state_->peer_gone(path_, record_index_);
         return close();
       }
@@ -244,6 +250,9 @@ private:
   std::string path_;
   std::int64_t seq_ = -1;
   std::size_t record_index_ = 0;
+  std::string peer_address_;
+  unsigned short peer_port_ = 0;
+  bool peer_known_ = false;
   unsigned version_ = 11;
   bool keep_alive_ = true;
   bool closed_ = false;
