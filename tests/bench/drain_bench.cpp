@@ -1,9 +1,12 @@
 // End-to-end drain and live-latency benchmark for one node. Prints one JSON line.
-//   bench_drain_bench [--events N] [--hooks H] [--rate R] [--live-seconds S] [--attempt-log 0|1]
+//   bench_drain_bench [--events N] [--hooks H] [--idle-hooks I] [--rate R] [--live-seconds S]
+//                     [--attempt-log 0|1]
 // Drain: N events pre-loaded over H hooks, then one node delivers them to a fast
-// local subscriber. Live: R events/s, one per transaction, spread over 50 more hooks;
-// emit->delivery latency percentiles. Peak RSS of courierd from /proc (VmHWM). The node
-// keeps its attempt log (courier.attempts) unless --attempt-log 0.
+// local subscriber. With --idle-hooks the node also hosts I hooks that get no events
+// (issue 8's 100,000-hook variant: 1,000 hooks with the backlog among 100,000). Live: R events/s,
+// one per transaction, spread over 50 more hooks; emit->delivery latency percentiles. Peak RSS of
+// courierd from /proc (VmHWM). The node keeps its attempt log (courier.attempts) unless
+// --attempt-log 0.
 #include "tests/support/emitter.hpp"
 #include "tests/support/node_harness.hpp"
 #include "tests/support/paced_load.hpp"
@@ -26,11 +29,8 @@ using steady = std::chrono::steady_clock;
 namespace {
 
 std::map<std::string, long> parse_args(int argc, char** argv) {
-  std::map<std::string, long> out{{"events", 200000},
-                                  {"hooks", 1000},
-                                  {"rate", 1000},
-                                  {"live-seconds", 10},
-                                  {"attempt-log", 1}};
+  std::map<std::string, long> out{{"events", 200000}, {"hooks", 1000},      {"idle-hooks", 0},
+                                  {"rate", 1000},     {"live-seconds", 10}, {"attempt-log", 1}};
   for (int i = 1; i + 1 < argc; i += 2)
     out[std::string{argv[i]}.substr(2)] = std::stol(argv[i + 1]);
   return out;
@@ -66,6 +66,14 @@ int main(int argc, char** argv) {
   for (long h = 0; h < hooks; ++h)
     ids.push_back(create_hook(db, sub.url_for("h" + std::to_string(h)), random_secret()));
 
+  if (args["idle-hooks"] > 0) {
+    pqxx::connection conn{db};
+    pqxx::work tx{conn};
+    tx.exec_params("SELECT count(courier.create_hook($1 || i, $2)) FROM generate_series(1, $3) i",
+                   sub.url_for("idle"), random_secret(), args["idle-hooks"]);
+    tx.commit();
+  }
+
   // Pre-load: batched emits, one statement per hook per transaction.
   auto load_start = steady::now();
   {
@@ -98,6 +106,21 @@ int main(int argc, char** argv) {
     drained = sub.count() >= static_cast<std::size_t>(loaded);
   }
   double drain_s = std::chrono::duration<double>(steady::now() - drain_start).count();
+  // Where the drain's time went: the node's start until its first delivery, and the rate
+  // between the 10th and the 90th percentile of arrivals (without the start and the tail,
+  // when fewer hooks than the subscriber's capacity still have events).
+  double first_delivery_s = -1, steady_rate = -1;
+  if (drained) {
+    std::vector<steady::time_point> arrivals;
+    for (const auto& d : sub.received_all())
+      arrivals.push_back(d.at);
+    const auto at = [&](double share) {
+      return arrivals[static_cast<std::size_t>(share * static_cast<double>(arrivals.size() - 1))];
+    };
+    first_delivery_s = std::chrono::duration<double>(arrivals.front() - drain_start).count();
+    steady_rate = 0.8 * static_cast<double>(arrivals.size()) /
+                  std::chrono::duration<double>(at(0.9) - at(0.1)).count();
+  }
 
   // Live: one event per transaction at a fixed rate, latency measured per event.
   subscriber_options live_opts;
@@ -122,10 +145,13 @@ int main(int argc, char** argv) {
   nodes.stop("bench");
 
   std::cout << "{\"bench\":\"drain\",\"events\":" << loaded << ",\"hooks\":" << hooks
+            << ",\"idle_hooks\":" << args["idle-hooks"]
             << ",\"attempt_log\":" << (attempt_log ? "true" : "false")
             << ",\"drained\":" << (drained ? "true" : "false") << ",\"preload_s\":" << load_s
             << ",\"drain_s\":" << drain_s
             << ",\"drain_events_per_s\":" << static_cast<long>(loaded / drain_s)
+            << ",\"first_delivery_s\":" << first_delivery_s
+            << ",\"steady_events_per_s\":" << static_cast<long>(steady_rate)
             << ",\"live_rate\":" << rate << ",\"live_hooks\":" << live_ids.size()
             << ",\"live_deliveries\":" << latencies_ms.size()
             << ",\"live_p50_ms\":" << percentile(latencies_ms, 0.50)
