@@ -7,7 +7,6 @@
 // characters; they show up in CAF's own logs.
 #include "actors/domain/error.hpp"
 #include "actors/domain/types.hpp"
-#include "actors/ports/notification_source.hpp"
 #include "net/http_sender.hpp"
 
 #include <caf/all.hpp>
@@ -54,6 +53,7 @@ using drained_atom = caf::atom_constant<caf::atom("drained")>;
 using wakeups_atom = caf::atom_constant<caf::atom("wakeups")>;
 using held_partitions_atom = caf::atom_constant<caf::atom("partitions")>;
 using poll_atom = caf::atom_constant<caf::atom("poll")>;
+using backlogs_atom = caf::atom_constant<caf::atom("backlogs")>;
 // node supervisor
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 using maintain_atom = caf::atom_constant<caf::atom("maintain")>;
@@ -72,6 +72,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::cursor_update)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::attempt_record)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::net::http_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<courier::wakeup>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::result<std::vector<courier::wakeup>>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::result<std::vector<courier::outbox_event>>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::result<std::vector<courier::hook_spec>>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(courier::result<std::vector<courier::hook_id>>)

@@ -29,7 +29,8 @@ struct listener_state {
   std::shared_ptr<spdlog::logger> log;
   std::vector<partition_id> partitions;
   std::chrono::steady_clock::time_point next_scan{};
-  int failures = 0; // in a row
+  bool scanning = false; // a backlog scan is out
+  int failures = 0;      // in a row
   jitter_source jitter;
   actor_probe probe; // last: goes before ctx, which keeps its metrics alive
 };
@@ -48,7 +49,7 @@ void dedupe(std::vector<wakeup>& w) {
 }
 
 // The session's next batch of wake-ups: notifications that arrived within one wait
-// slice, plus the backlog scan when it is due. Opens the session first when needed.
+// slice. Opens the session first when needed.
 result<std::vector<wakeup>> listen(listener_state& st) {
   if (!st.source->is_open()) {
     auto opened = st.source->open();
@@ -62,25 +63,38 @@ result<std::vector<wakeup>> listen(listener_state& st) {
   if (!batch.ok())
     return batch;
   st.ctx->metrics->notifications().Increment(static_cast<double>(batch.value().size()));
-  auto now = std::chrono::steady_clock::now();
-  if (now >= st.next_scan) {
-    auto backlog = st.source->backlog(st.partitions);
-    if (!backlog.ok())
-      return backlog;
-    batch.value().insert(batch.value().end(), backlog.value().begin(), backlog.value().end());
-    st.next_scan = now + st.ctx->cfg.poll_interval;
-  }
   return batch;
+}
+
+void forward(listener_actor* self, std::vector<wakeup> batch) {
+  if (batch.empty())
+    return;
+  dedupe(batch);
+  self->send(self->state.parent, wakeups_atom::value, std::move(batch));
+}
+
+// Starts the backlog scan when it is due and none is out; its answer comes as a message.
+void scan_if_due(listener_actor* self) {
+  auto& st = self->state;
+  auto now = std::chrono::steady_clock::now();
+  if (st.scanning || now < st.next_scan)
+    return;
+  st.next_scan = now + st.ctx->cfg.poll_interval;
+  if (st.partitions.empty())
+    return;
+  st.scanning = true;
+  notification_listener_self me{self};
+  st.ctx->db->find_backlogs(st.partitions, [me](result<std::vector<wakeup>> found) {
+    caf::anon_send(me, backlogs_atom::value, std::move(found));
+  });
 }
 
 void poll(listener_actor* self) {
   auto& st = self->state;
   auto batch = listen(st);
   if (batch.ok()) {
-    if (!batch.value().empty()) {
-      dedupe(batch.value());
-      self->send(st.parent, wakeups_atom::value, std::move(batch.value()));
-    }
+    forward(self, std::move(batch.value()));
+    scan_if_due(self);
     self->send(self, poll_atom::value);
     return;
   }
@@ -107,6 +121,13 @@ listener_behavior(listener_actor* self, std::shared_ptr<const node_context> ctx,
   st.probe = actor_probe{self, st.ctx->metrics->of_type(actor_type::listener)};
   return instrumented<notification_listener_self::behavior_type>(
       st.probe, [=](poll_atom) { poll(self); },
+      [=](backlogs_atom, result<std::vector<wakeup>>& found) {
+        self->state.scanning = false;
+        if (found.ok())
+          return forward(self, std::move(found.value()));
+        // Notifications still flow; the next scan comes at the usual interval.
+        self->state.log->warn("backlog scan failed: {}", to_string(found.error()));
+      },
       [=](held_partitions_atom, std::vector<partition_id>& held) {
         auto& st = self->state;
         bool grew = held.size() > st.partitions.size();

@@ -26,19 +26,22 @@ constexpr const char* hooks_sql = R"(
             JOIN courier.streams s ON s.hook_id = h.id
             JOIN courier.cursors c ON c.hook_id = h.id) hooks)";
 
-// Active hooks with a backlog, oldest waiting event first. The head event is looked up
-// per lagging hook (index lookups), never by joining whole outbox partitions.
+// Active hooks with a backlog, oldest waiting event first: the streams ahead of their
+// cursors from the two narrow tables first, then only those hooks' state and head event
+// by key (index lookups, never joining whole outbox partitions or every hook: planned
+// from stale statistics, the three-way join took 120 ms at 100,000 hooks).
 constexpr const char* lagging_sql = R"(
+  WITH behind AS MATERIALIZED (
+    SELECT c.hook_id, c.delivered_seq, s.next_seq - 1 - c.delivered_seq AS backlog,
+           c.head_attempts
+      FROM courier.cursors c JOIN courier.streams s ON s.hook_id = c.hook_id
+     WHERE s.next_seq - 1 > c.delivered_seq)
   SELECT l.hook_id, l.backlog, l.head_attempts,
          greatest(extract(epoch FROM now() - (
            SELECT e.emitted_at FROM courier.outbox o JOIN courier.events e ON e.id = o.event_id
             WHERE o.hook_id = l.hook_id AND o.seq = l.delivered_seq + 1)), 0)::float8 AS age
-    FROM (SELECT h.id AS hook_id, c.delivered_seq, s.next_seq - 1 - c.delivered_seq AS backlog,
-                 c.head_attempts
-            FROM courier.hooks h
-            JOIN courier.streams s ON s.hook_id = h.id
-            JOIN courier.cursors c ON c.hook_id = h.id
-           WHERE h.state = 'active' AND s.next_seq - 1 > c.delivered_seq) l
+    FROM behind l
+   WHERE (SELECT state FROM courier.hooks WHERE id = l.hook_id) = 'active'
    ORDER BY age DESC NULLS LAST
    LIMIT $1)";
 

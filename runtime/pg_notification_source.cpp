@@ -1,6 +1,5 @@
 #include "runtime/pg_notification_source.hpp"
 
-#include "runtime/pg_array.hpp"
 #include "runtime/pg_pool.hpp"
 
 #include <pqxx/pqxx>
@@ -98,27 +97,6 @@ result<std::vector<wakeup>> pg_notification_source::wait(std::chrono::millisecon
       return error{errc::retryable, "listen connection closed"};
     std::vector<wakeup> out;
     out.swap(pending_);
-    return out;
-  });
-}
-
-result<std::vector<wakeup>>
-pg_notification_source::backlog(const std::vector<partition_id>& partitions) {
-  if (partitions.empty())
-    return std::vector<wakeup>{};
-  return on_session("backlog query", [&] {
-    pqxx::nontransaction tx{*conn_};
-    auto rows = tx.exec_params(
-        R"(SELECT h.partition, h.id
-           FROM courier.hooks h
-           JOIN courier.streams s ON s.hook_id = h.id
-           JOIN courier.cursors c ON c.hook_id = h.id
-          WHERE h.partition = ANY($1::int[]) AND h.state = 'active'
-            AND s.next_seq - 1 > c.delivered_seq)",
-        int_array_literal(partitions));
-    std::vector<wakeup> out;
-    for (const auto& row : rows)
-      out.push_back({partition_id{row[0].as<int>()}, hook_id{row[1].as<std::int64_t>()}});
     return out;
   });
 }

@@ -18,7 +18,6 @@ public:
   result<void> open() override;
   bool is_open() const override;
   result<std::vector<wakeup>> wait(std::chrono::milliseconds timeout) override;
-  result<std::vector<wakeup>> backlog(const std::vector<partition_id>& partitions) override;
 
 private:
   class receiver;

@@ -27,9 +27,9 @@ error fenced(const char* what, const cursor_update& at) {
 
 pg_store::pg_store(std::shared_ptr<pg_pool> pool, std::string node_id,
                    std::chrono::milliseconds attempt_retention,
-                   std::shared_ptr<pg_pool> attempt_pool)
+                   std::shared_ptr<pg_pool> background_pool)
     : pool_(std::move(pool)), node_id_(std::move(node_id)), attempt_retention_(attempt_retention),
-      attempt_pool_(attempt_pool ? std::move(attempt_pool) : pool_) {}
+      background_pool_(background_pool ? std::move(background_pool) : pool_) {}
 
 void pg_store::load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) {
   pool_->run<std::vector<hook_spec>>(
@@ -82,6 +82,35 @@ void pg_store::load_hooks(partition_id partition, callback<std::vector<hook_spec
           hooks.push_back(std::move(h));
         }
         return hooks;
+      },
+      std::move(done));
+}
+
+void pg_store::find_backlogs(std::vector<partition_id> partitions,
+                             callback<std::vector<wakeup>> done) {
+  background_pool_->run<std::vector<wakeup>>(
+      [partitions = std::move(partitions)](pqxx::connection& conn) {
+        std::vector<wakeup> out;
+        if (partitions.empty())
+          return out;
+        pqxx::nontransaction tx{conn};
+        // The streams ahead of their cursors first, from the two narrow tables, then
+        // only those hooks by key. Left to itself the planner joined all three whole
+        // (300-400 ms at 100,000 hooks on a busy machine, planned from stale statistics).
+        auto rows = tx.exec_params(
+            R"(WITH behind AS MATERIALIZED (
+                 SELECT c.hook_id FROM courier.cursors c
+                   JOIN courier.streams s ON s.hook_id = c.hook_id
+                  WHERE s.next_seq - 1 > c.delivered_seq)
+               SELECT h.partition, h.id
+                 FROM behind b
+                      CROSS JOIN LATERAL (SELECT partition, id, state FROM courier.hooks
+                                           WHERE id = b.hook_id LIMIT 1) h
+                WHERE h.partition = ANY($1::int[]) AND h.state = 'active')",
+            int_array_literal(partitions));
+        for (const auto& row : rows)
+          out.push_back({partition_id{row[0].as<int>()}, hook_id{row[1].as<std::int64_t>()}});
+        return out;
       },
       std::move(done));
 }
@@ -278,7 +307,7 @@ void pg_store::apply_rewind(rewind_request req, callback<void> done) {
 }
 
 void pg_store::record_attempts(std::vector<attempt_record> attempts, callback<void> done) {
-  attempt_pool_->run<void>(
+  background_pool_->run<void>(
       [attempts = std::move(attempts), node = node_id_](pqxx::connection& conn) -> result<void> {
         std::vector<hook_id> hooks;
         std::vector<stream_seq> seqs;

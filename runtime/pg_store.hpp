@@ -13,13 +13,16 @@ namespace courier {
 class pg_store final : public store {
 public:
   // attempt_retention: how long the attempt log keeps a day (maintain_outbox drops older).
-  // attempt_pool: the attempt log's own connection(s), so its writes never hold one the
-  // deliveries wait for (null: `pool` serves it too).
+  // background_pool: the connection(s) for work no delivery waits for, the attempt log's
+  // writes and the backlog scan, so that they never hold one the fetches need (null:
+  // `pool` serves them too).
   pg_store(std::shared_ptr<pg_pool> pool, std::string node_id,
            std::chrono::milliseconds attempt_retention,
-           std::shared_ptr<pg_pool> attempt_pool = nullptr);
+           std::shared_ptr<pg_pool> background_pool = nullptr);
 
   void load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) override;
+  void find_backlogs(std::vector<partition_id> partitions,
+                     callback<std::vector<wakeup>> done) override;
   void fetch_events(hook_id hook, stream_seq after, int limit, std::int64_t max_bytes,
                     callback<std::vector<outbox_event>> done) override;
   void commit_cursors(std::vector<cursor_update> updates,
@@ -38,7 +41,7 @@ private:
   std::shared_ptr<pg_pool> pool_;
   std::string node_id_;
   std::chrono::milliseconds attempt_retention_;
-  std::shared_ptr<pg_pool> attempt_pool_;
+  std::shared_ptr<pg_pool> background_pool_;
 };
 
 } // namespace courier

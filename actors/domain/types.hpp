@@ -23,6 +23,12 @@ enum class hook_state {
 const char* to_string(hook_state s);
 std::optional<hook_state> hook_state_from_string(std::string_view text);
 
+// A reason to look at a partition's hooks: a notification or the backlog scan.
+struct wakeup {
+  partition_id partition{};
+  std::optional<hook_id> hook; // none: the partition's hook set changed
+};
+
 // A hook as a partition actor needs it to run (and restart) its delivery actor.
 struct hook_spec {
   hook_id id{};

@@ -5,17 +5,13 @@
 // failed call returns a classified error and leaves the session closed.
 #include "actors/domain/error.hpp"
 #include "actors/domain/ids.hpp"
+#include "actors/domain/types.hpp"
 
 #include <chrono>
 #include <optional>
 #include <vector>
 
 namespace courier {
-
-struct wakeup {
-  partition_id partition{};
-  std::optional<hook_id> hook; // none: the partition's hook set changed
-};
 
 class notification_source {
 public:
@@ -26,9 +22,6 @@ public:
   // Waits up to `timeout` for notifications and returns all that arrived (possibly
   // none).
   virtual result<std::vector<wakeup>> wait(std::chrono::milliseconds timeout) = 0;
-  // Safety net for lost or missed notifications: hooks whose committed stream is
-  // ahead of their durable cursor, among the given partitions.
-  virtual result<std::vector<wakeup>> backlog(const std::vector<partition_id>& partitions) = 0;
 };
 
 } // namespace courier

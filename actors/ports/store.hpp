@@ -18,6 +18,11 @@ public:
 
   // Every hook of a partition (any state) with its durable cursor and pending rewind.
   virtual void load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) = 0;
+  // The safety net for lost notifications: the active hooks among `partitions` whose
+  // committed stream is ahead of their durable cursor. It reads every hook of those
+  // partitions, so it runs where no delivery waits behind it.
+  virtual void find_backlogs(std::vector<partition_id> partitions,
+                             callback<std::vector<wakeup>> done) = 0;
 
   // Up to `limit` stream entries of a hook with seq > after, in seq order, stopping
   // before the payloads' text passes `max_bytes` (the first entry comes whatever its

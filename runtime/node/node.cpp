@@ -24,7 +24,7 @@ namespace {
 
 std::shared_ptr<node_context> make_context(const config::node_config& cfg,
                                            std::shared_ptr<pg_pool> pool,
-                                           std::shared_ptr<pg_pool> attempt_pool) {
+                                           std::shared_ptr<pg_pool> background_pool) {
   net::http_client_options http;
   http.max_in_flight = static_cast<std::size_t>(cfg.max_in_flight);
   http.max_in_flight_per_origin = static_cast<std::size_t>(cfg.origin_slots());
@@ -42,7 +42,7 @@ std::shared_ptr<node_context> make_context(const config::node_config& cfg,
   auto ctx = std::make_shared<node_context>(
       node_context{cfg,
                    std::make_shared<pg_store>(std::move(pool), cfg.node_id, cfg.attempt_retention,
-                                              std::move(attempt_pool)),
+                                              std::move(background_pool)),
                    std::shared_ptr<net::http_sender>{net::make_http_client(http)},
                    std::make_shared<lease_clock>(), std::make_shared<telemetry>(),
                    retry_policy{cfg.retry_schedule}, http.user_agent});
@@ -72,13 +72,13 @@ int run_node(const config::node_config& cfg, termination& signals) {
     return e.exit_code;
   }
   auto pool = std::make_shared<pg_pool>(cfg.db, cfg.db_pool_size, "courier/" + cfg.node_id);
-  // The attempt log writes on a connection of its own: never one a delivery waits for.
-  std::shared_ptr<pg_pool> attempt_pool;
-  if (cfg.attempt_log)
-    attempt_pool = std::make_shared<pg_pool>(cfg.db, 1, "courier/" + cfg.node_id + "/attempts");
+  // The attempt log's writes and the backlog scan run on a connection of their own:
+  // never one a delivery waits for.
+  auto background_pool =
+      std::make_shared<pg_pool>(cfg.db, 1, "courier/" + cfg.node_id + "/background");
   std::shared_ptr<node_context> ctx;
   try {
-    ctx = make_context(cfg, pool, attempt_pool);
+    ctx = make_context(cfg, pool, background_pool);
   } catch (const std::exception& e) {
     log->critical("starting the node: {}", e.what());
     return 1;
@@ -106,7 +106,9 @@ int run_node(const config::node_config& cfg, termination& signals) {
         return true;
       },
       cfg.shutdown_grace + std::chrono::seconds{5});
-  spawn_cluster_metrics(system, std::make_shared<pg_cluster_stats>(pool, cfg.lease_self_expiry),
+  // Reading every hook, the cluster stats run where no fetch waits behind them.
+  spawn_cluster_metrics(system,
+                        std::make_shared<pg_cluster_stats>(background_pool, cfg.lease_self_expiry),
                         {ctx->metrics->registry(), cfg.metrics_top_hooks},
                         caf::actor_cast<caf::strong_actor_ptr>(supervisor));
 
@@ -134,8 +136,7 @@ int run_node(const config::node_config& cfg, termination& signals) {
   admin.stop();
   ctx->http->stop();
   pool->stop();
-  if (attempt_pool)
-    attempt_pool->stop();
+  background_pool->stop();
   log->info("node {} stopped cleanly", cfg.node_id);
   spdlog::shutdown();
   // Everything durable is written; skip tearing down the actor system's threads.

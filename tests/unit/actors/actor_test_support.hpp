@@ -103,8 +103,21 @@ public:
   bool hold_rewinds = false;
   std::deque<std::function<void()>> held_rewinds;
 
+  std::vector<wakeup> backlogs; // answered by find_backlogs (those in the asked partitions)
+  std::vector<std::vector<partition_id>> backlog_scans;
+
   std::vector<std::vector<attempt_record>> attempt_batches;
   std::optional<error> attempts_error; // the next attempt batch fails with it (once)
+
+  void find_backlogs(std::vector<partition_id> partitions,
+                     callback<std::vector<wakeup>> done) override {
+    std::vector<wakeup> found;
+    for (const auto& w : backlogs)
+      if (std::find(partitions.begin(), partitions.end(), w.partition) != partitions.end())
+        found.push_back(w);
+    backlog_scans.push_back(std::move(partitions));
+    done(std::move(found));
+  }
 
   void load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) override {
     ++loads;
