@@ -74,16 +74,18 @@ void on_logged(logger_actor* self, const result<void>& r) {
     answer_flushes(st);
 }
 
-void add(logger_actor* self, attempt_record& record) {
+void add(logger_actor* self, std::vector<attempt_record>& records) {
   auto& st = self->state;
-  // Bounded while the store is failing: the oldest records not being written go first.
-  if (st.pending.size() >= st.limits.backlog && st.pending.size() > st.writing) {
-    st.pending.erase(st.pending.begin() + static_cast<std::ptrdiff_t>(st.writing));
-    if (st.dropped++ % 1000 == 0)
-      st.log->warn("attempt log backlog full ({} records): dropping the oldest unwritten ones",
-                   st.limits.backlog);
+  for (auto& record : records) {
+    // Bounded while the store is failing: the oldest records not being written go first.
+    if (st.pending.size() >= st.limits.backlog && st.pending.size() > st.writing) {
+      st.pending.erase(st.pending.begin() + static_cast<std::ptrdiff_t>(st.writing));
+      if (st.dropped++ % 1000 == 0)
+        st.log->warn("attempt log backlog full ({} records): dropping the oldest unwritten ones",
+                     st.limits.backlog);
+    }
+    st.pending.push_back(std::move(record));
   }
-  st.pending.push_back(std::move(record));
   if (st.pending.size() >= st.limits.batch)
     write(self);
   else
@@ -99,7 +101,7 @@ attempt_logger_self::behavior_type logger_behavior(logger_actor* self,
   st.log = net::logger("store");
   st.probe = actor_probe{self, st.ctx->metrics->of_type(actor_type::attempt_logger)};
   return instrumented<attempt_logger_self::behavior_type>(
-      st.probe, [=](attempt_atom, attempt_record& record) { add(self, record); },
+      st.probe, [=](attempt_atom, std::vector<attempt_record>& records) { add(self, records); },
       [=](tick_atom) {
         self->state.tick_scheduled = false;
         write(self);
@@ -118,6 +120,44 @@ attempt_logger_self::behavior_type logger_behavior(logger_actor* self,
 attempt_logger spawn_attempt_logger(caf::actor_system& sys, std::shared_ptr<const node_context> ctx,
                                     attempt_logger_limits limits) {
   return sys.spawn(logger_behavior, std::move(ctx), limits);
+}
+
+attempt_batch::attempt_batch(attempt_logger logger, std::size_t max)
+    : logger_(std::move(logger)), max_(std::max<std::size_t>(1, max)) {}
+
+attempt_batch::attempt_batch(attempt_batch&& other) noexcept
+    : logger_(std::move(other.logger_)), max_(other.max_), records_(std::move(other.records_)) {
+  other.records_.clear();
+}
+
+attempt_batch& attempt_batch::operator=(attempt_batch&& other) noexcept {
+  if (this != &other) {
+    flush();
+    logger_ = std::move(other.logger_);
+    max_ = other.max_;
+    records_ = std::move(other.records_);
+    other.records_.clear();
+  }
+  return *this;
+}
+
+attempt_batch::~attempt_batch() {
+  flush();
+}
+
+void attempt_batch::add(attempt_record record) {
+  if (!logger_)
+    return;
+  records_.push_back(std::move(record));
+  if (records_.size() >= max_)
+    flush();
+}
+
+void attempt_batch::flush() {
+  if (records_.empty() || !logger_)
+    return;
+  caf::anon_send(logger_, attempt_atom::value, std::move(records_));
+  records_.clear();
 }
 
 } // namespace courier

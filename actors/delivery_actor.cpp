@@ -22,6 +22,8 @@ constexpr std::size_t refill_below = 32; // prefetch the next batch when this fe
 // How soon a hook refused by the byte budget asks again: long enough not to spin, short
 // against a delivery's round trip.
 constexpr std::chrono::milliseconds budget_retry_delay{50};
+// Attempts a busy deliverer tells the attempt log in one message.
+constexpr std::size_t attempts_per_message = 64;
 
 bool is_power_of_two(int n) {
   return n > 0 && (n & (n - 1)) == 0;
@@ -63,6 +65,7 @@ struct delivery_state {
   std::chrono::steady_clock::time_point next_send_at; // rate_limit: not before this
   std::int64_t sent_at_ms = 0; // unix ms the attempt in flight went out (the attempt log)
   std::chrono::steady_clock::time_point sent_at;
+  attempt_batch attempts;       // for the attempt log; empty (dropping) when it is off
   std::uint64_t activity = 0;   // messages handled: an idle timer armed before one is stale
   std::uint64_t wakes_seen = 0; // from the partition actor (told when passivating)
   std::mt19937_64 rng;
@@ -190,8 +193,6 @@ void try_send(delivery_impl* self) {
 void log_attempt(delivery_state& st, const outbox_event& ev, int attempt, std::int64_t sent_at_ms,
                  std::chrono::steady_clock::time_point sent_at, const net::http_result& r,
                  webhook::verdict v) {
-  if (!st.args.attempts)
-    return;
   const auto& text = r.failure == net::http_failure::none ? r.body_excerpt : r.error;
   attempt_record record{
       st.args.hook.id,
@@ -206,7 +207,7 @@ void log_attempt(delivery_state& st, const outbox_event& ev, int attempt, std::i
       webhook::outcome_class(r, v),
       r.failure == net::http_failure::none ? r.status : 0,
       webhook::excerpt(text, static_cast<std::size_t>(st.args.ctx->cfg.attempt_body_bytes))};
-  caf::anon_send(st.args.attempts, attempt_atom::value, std::move(record));
+  st.attempts.add(std::move(record));
 }
 
 // The attempt that just came back for the head event (strict order).
@@ -508,6 +509,47 @@ void unordered_http_done(delivery_impl* self, stream_seq seq, const net::http_re
   after_unordered_change(self);
 }
 
+// The answer to the head event's request (strict order, one at a time).
+void strict_http_done(delivery_impl* self, stream_seq seq, const net::http_result& r) {
+  auto& st = self->state;
+  st.in_flight = false;
+  if (st.buffer.empty() || st.buffer.front().seq != seq)
+    return; // cannot happen: one request at a time; ignore defensively
+  auto a = webhook::classify(r, std::chrono::system_clock::now());
+  if (a.kind != webhook::verdict::not_sent)
+    log_attempt(st, r, a.kind);
+  switch (a.kind) {
+  case webhook::verdict::not_sent:
+    if (st.stopping)
+      return exit_now(self);
+    return schedule_send(self, std::chrono::milliseconds{100}); // hold the head
+  case webhook::verdict::delivered:
+    on_success(self);
+    break;
+  case webhook::verdict::gone: {
+    st.log->warn("hook {} answered 410 Gone: disabling it", raw(st.args.hook.id));
+    // Stop only once the hook is durably disabled, so the partition actor,
+    // reloading after we exit, cannot see it active and start us again.
+    st.stopping = true;
+    st.retiring = true;
+    delivery_actor_self me{self};
+    st.args.ctx->db->disable_hook(
+        st.args.hook.id, "subscriber answered 410 Gone",
+        [me](result<void> r) { caf::anon_send(me, disabled_atom::value, std::move(r)); });
+    return;
+  }
+  case webhook::verdict::retry_after:
+  case webhook::verdict::retryable:
+    on_failure(self, a);
+    break;
+  }
+  if (st.retiring) // exits once the pause is durable (see pause_hook)
+    return;
+  if (st.stopping)
+    return exit_now(self);
+  try_send(self);
+}
+
 void unordered_parked(delivery_impl* self, stream_seq seq, const result<void>& r) {
   auto& st = self->state;
   --st.parks_under_way;
@@ -540,17 +582,19 @@ bool quiescent(const delivery_state& st) {
          !st.retry_scheduled && !st.stopping && !st.awaiting_budget && nothing_under_way(st);
 }
 
-// After each message: when it left the actor with nothing to do, passivate unless
+// After each message: with no request out, tell the attempt log what gathered (busy, the
+// actor tells it in batches); when it left the actor with nothing to do, passivate unless
 // another message comes within passivate_after.
-void arm_idle_timer(delivery_impl* self) {
+void after_message(delivery_impl* self) {
   auto& st = self->state;
+  if (st.policy->unordered ? st.window.in_flight() == 0 : !st.in_flight)
+    st.attempts.flush();
   if (quiescent(st))
     self->delayed_send(self, st.args.ctx->cfg.passivate_after, idle_atom::value, st.activity);
 }
 
 // A handler with F's exact signature (CAF matches handlers by it) that counts its message
-// as activity, staling idle timers armed before it, and arms a new one when it left the
-// actor idle.
+// as activity, staling idle timers armed before it, and runs after_message.
 template <class F, class Signature> struct activity_handler;
 
 template <class F, class... Ts> struct activity_handler<F, void(Ts...)> {
@@ -560,7 +604,7 @@ template <class F, class... Ts> struct activity_handler<F, void(Ts...)> {
   void operator()(Ts... xs) {
     ++self->state.activity;
     handler(std::forward<Ts>(xs)...);
-    arm_idle_timer(self);
+    after_message(self);
   }
 };
 
@@ -581,6 +625,8 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
   st.failing_since_ms = args.hook.head_failing_since_ms;
   st.blocked.set(st.head_attempts > 0);
   st.bytes = hook_byte_share{args.ctx->budget, args.ctx->cfg.max_prefetch_bytes_per_hook};
+  if (args.attempts)
+    st.attempts = attempt_batch{args.attempts, attempts_per_message};
   st.rng.seed(static_cast<std::uint64_t>(raw(args.hook.id)) ^
               static_cast<std::uint64_t>(unix_ms()));
   st.args = std::move(args);
@@ -654,44 +700,9 @@ delivery_actor_self::behavior_type delivery_behavior(delivery_impl* self, delive
              [=](http_done_atom, stream_seq seq, net::http_result& r) {
                auto& st = self->state;
                if (st.policy->unordered)
-                 return unordered_http_done(self, seq, r);
-               st.in_flight = false;
-               if (st.buffer.empty() || st.buffer.front().seq != seq)
-                 return; // cannot happen: one request at a time; ignore defensively
-               auto a = webhook::classify(r, std::chrono::system_clock::now());
-               if (a.kind != webhook::verdict::not_sent)
-                 log_attempt(st, r, a.kind);
-               switch (a.kind) {
-               case webhook::verdict::not_sent:
-                 if (st.stopping)
-                   return exit_now(self);
-                 return schedule_send(self, std::chrono::milliseconds{100}); // hold the head
-               case webhook::verdict::delivered:
-                 on_success(self);
-                 break;
-               case webhook::verdict::gone: {
-                 st.log->warn("hook {} answered 410 Gone: disabling it", raw(st.args.hook.id));
-                 // Stop only once the hook is durably disabled, so the partition actor,
-                 // reloading after we exit, cannot see it active and start us again.
-                 st.stopping = true;
-                 st.retiring = true;
-                 delivery_actor_self me{self};
-                 st.args.ctx->db->disable_hook(
-                     st.args.hook.id, "subscriber answered 410 Gone", [me](result<void> r) {
-                       caf::anon_send(me, disabled_atom::value, std::move(r));
-                     });
-                 return;
-               }
-               case webhook::verdict::retry_after:
-               case webhook::verdict::retryable:
-                 on_failure(self, a);
-                 break;
-               }
-               if (st.retiring) // exits once the pause is durable (see pause_hook)
-                 return;
-               if (st.stopping)
-                 return exit_now(self);
-               try_send(self);
+                 unordered_http_done(self, seq, r);
+               else
+                 strict_http_done(self, seq, r);
              }),
       active(self,
              [=](parked_atom, stream_seq seq, result<void>& r) {

@@ -353,6 +353,7 @@ struct inbox {
   std::vector<cursor_update> advances;
   std::vector<passivation> passivations;
   std::vector<attempt_record> attempts;
+  std::vector<std::size_t> attempt_messages; // how many attempts each message to the log told
   std::vector<int> fenced_partitions;
   std::vector<caf::down_msg> downs;
 };
@@ -403,8 +404,9 @@ protected:
   // Stands in for a cursor flusher (recording advances; flushes answer at once), for the
   // flusher's parent (recording fenced reports) and for a deliverer's partition actor
   // (recording passivations).
-  using recorder = cursor_flusher::extend_with<cursor_flusher_parent>::extend_with<
-      delivery_actor_parent>::extend<caf::reacts_to<atoms::attempt_atom, attempt_record>>;
+  using recorder =
+      cursor_flusher::extend_with<cursor_flusher_parent>::extend_with<delivery_actor_parent>::
+          extend<caf::reacts_to<atoms::attempt_atom, std::vector<attempt_record>>>;
 
   recorder spawn_recorder(std::shared_ptr<inbox> box) {
     // State travels as a spawn argument, not a capture: CAF 0.17 binds a reference to a
@@ -422,7 +424,10 @@ protected:
                     std::uint64_t wakes_seen) {
                 box->passivations.push_back({hook, delivered, wakes_seen});
               },
-              [box](atoms::attempt_atom, const attempt_record& a) { box->attempts.push_back(a); },
+              [box](atoms::attempt_atom, const std::vector<attempt_record>& told) {
+                box->attempts.insert(box->attempts.end(), told.begin(), told.end());
+                box->attempt_messages.push_back(told.size());
+              },
           };
         },
         std::move(box));

@@ -31,7 +31,7 @@ protected:
     a.hook = hook_id{7};
     a.seq = stream_seq{seq};
     a.outcome = "delivered";
-    caf::anon_send(logger, atoms::attempt_atom::value, a);
+    caf::anon_send(logger, atoms::attempt_atom::value, std::vector<attempt_record>{a});
     run();
   }
 

@@ -442,6 +442,34 @@ TEST_F(delivery_actor_test, every_attempt_that_went_out_is_told_to_the_attempt_l
   }
 }
 
+TEST_F(delivery_actor_test, a_busy_deliverer_tells_the_attempt_log_in_batches_and_the_rest_idle) {
+  add_events(1, 100);
+  start();
+  for (int i = 0; i < 70; ++i)
+    answer(200);
+  // 70 attempts, each answered while the next event was waiting: one message of 64.
+  EXPECT_EQ(flusher_box->attempt_messages, std::vector<std::size_t>{64});
+  for (int i = 70; i < 100; ++i)
+    answer(200);
+  // The last answer left nothing out: the 36 that gathered were told at once.
+  EXPECT_EQ(flusher_box->attempt_messages, (std::vector<std::size_t>{64, 36}));
+  ASSERT_EQ(flusher_box->attempts.size(), 100u);
+  for (std::size_t i = 0; i < 100; ++i)
+    EXPECT_EQ(raw(flusher_box->attempts[i].seq), static_cast<std::int64_t>(i + 1));
+}
+
+TEST_F(delivery_actor_test, attempts_not_yet_told_go_to_the_log_when_the_deliverer_ends) {
+  add_events(1, 10);
+  start();
+  for (int i = 0; i < 5; ++i)
+    answer(200);
+  EXPECT_TRUE(flusher_box->attempts.empty()) << "told before 64 while busy";
+  caf::anon_send_exit(deliverer, caf::exit_reason::kill);
+  run();
+  ASSERT_TRUE(stopped());
+  EXPECT_EQ(flusher_box->attempts.size(), 5u);
+}
+
 TEST_F(delivery_actor_test, batches_send_consecutive_ranges_and_ack_them_whole) {
   hook.options.batch_max = 3;
   add_events(1, 7);
