@@ -448,6 +448,19 @@ void after_unordered_change(delivery_impl* self) {
   try_send_unordered(self);
 }
 
+// The subscriber answered 410 Gone: disable the hook, and stop only once that is durable,
+// so the partition actor, reloading after we exit, cannot see it active and start us again.
+void retire_gone_hook(delivery_impl* self) {
+  auto& st = self->state;
+  st.log->warn("hook {} answered 410 Gone: disabling it", raw(st.args.hook.id));
+  st.stopping = true;
+  st.retiring = true;
+  delivery_actor_self me{self};
+  st.args.ctx->db->disable_hook(
+      st.args.hook.id, "subscriber answered 410 Gone",
+      [me](result<void> r) { caf::anon_send(me, disabled_atom::value, std::move(r)); });
+}
+
 void unordered_http_done(delivery_impl* self, stream_seq seq, const net::http_result& r) {
   auto& st = self->state;
   auto i = slot_of(st, seq);
@@ -471,16 +484,7 @@ void unordered_http_done(delivery_impl* self, stream_seq seq, const net::http_re
     pop_finished(self);
     break;
   case webhook::verdict::gone:
-    st.log->warn("hook {} answered 410 Gone: disabling it", raw(st.args.hook.id));
-    st.stopping = true;
-    st.retiring = true;
-    {
-      delivery_actor_self me{self};
-      st.args.ctx->db->disable_hook(
-          st.args.hook.id, "subscriber answered 410 Gone",
-          [me](result<void> r) { caf::anon_send(me, disabled_atom::value, std::move(r)); });
-    }
-    return;
+    return retire_gone_hook(self);
   case webhook::verdict::retry_after:
   case webhook::verdict::retryable: {
     ++slot.attempts;
@@ -526,18 +530,8 @@ void strict_http_done(delivery_impl* self, stream_seq seq, const net::http_resul
   case webhook::verdict::delivered:
     on_success(self);
     break;
-  case webhook::verdict::gone: {
-    st.log->warn("hook {} answered 410 Gone: disabling it", raw(st.args.hook.id));
-    // Stop only once the hook is durably disabled, so the partition actor,
-    // reloading after we exit, cannot see it active and start us again.
-    st.stopping = true;
-    st.retiring = true;
-    delivery_actor_self me{self};
-    st.args.ctx->db->disable_hook(
-        st.args.hook.id, "subscriber answered 410 Gone",
-        [me](result<void> r) { caf::anon_send(me, disabled_atom::value, std::move(r)); });
-    return;
-  }
+  case webhook::verdict::gone:
+    return retire_gone_hook(self);
   case webhook::verdict::retry_after:
   case webhook::verdict::retryable:
     on_failure(self, a);
