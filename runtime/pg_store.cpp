@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include <stdexcept>
+#include <unordered_map>
 
 namespace courier {
 
@@ -23,67 +24,140 @@ error fenced(const char* what, const cursor_update& at) {
               " is no longer leased to this node under epoch " + std::to_string(raw(at.epoch))};
 }
 
+// Up to this many partitions are loaded in one query (a node taking its partitions at
+// start or on a failover asks for dozens at once), and up to this many hooks' heads read
+// in one (a NOTIFY wakes hundreds together): few enough that one batch stays a short read.
+constexpr std::size_t max_load_batch = 16;
+constexpr std::size_t max_fetch_batch = 32;
+
+hook_spec hook_from_row(const pqxx::row& row) {
+  hook_spec h;
+  h.id = hook_id{row[1].as<std::int64_t>()};
+  h.partition = partition_id{row[0].as<int>()};
+  h.url = row[2].as<std::string>();
+  h.secrets = parse_text_array(row[3].as<std::string>());
+  auto state = row[4].as<std::string>();
+  auto known = hook_state_from_string(state);
+  if (!known) // the table's CHECK allows no other: a schema this node does not know
+    throw std::runtime_error("hook " + std::to_string(raw(h.id)) + " has unknown state '" + state +
+                             "'");
+  h.state = *known;
+  h.delivered_seq = stream_seq{row[5].as<std::int64_t>()};
+  h.head_attempts = row[6].as<int>();
+  h.quarantined_until_ms = row[7].as<std::int64_t>();
+  h.last_seq = stream_seq{row[8].as<std::int64_t>()};
+  auto options = parse_hook_options(row[9].as<std::string>());
+  if (!options.ok()) // configure_hook refuses these: a schema this node does not know
+    throw std::runtime_error("hook " + std::to_string(raw(h.id)) + ": " + options.error().message);
+  h.options = std::move(options.value());
+  h.rewind_id = row[10].as<std::int64_t>();
+  h.rewind_from = stream_seq{row[11].as<std::int64_t>()};
+  h.head_failing_since_ms = row[12].as<std::int64_t>();
+  return h;
+}
+
+// Every hook of the asked partitions; answers[i] holds partitions[i]'s (a partition
+// asked twice gets its hooks twice).
+std::vector<std::vector<hook_spec>> read_partitions(pqxx::connection& conn,
+                                                    const std::vector<partition_id>& partitions) {
+  pqxx::nontransaction tx{conn};
+  // Each hook's cursor, stream and pending rewind by its key (LATERAL ... LIMIT 1 keeps
+  // the planner from joining them whole): a plain join hashed every cursor of the
+  // cluster for each partition, 14 ms per partition at 100,000 hooks.
+  auto rows = tx.exec_params(
+      R"(SELECT h.partition, h.id, h.url, h.secrets, h.state, c.delivered_seq, c.head_attempts,
+                coalesce((extract(epoch FROM c.quarantined_until) * 1000)::bigint, 0),
+                s.next_seq - 1, h.options::text, coalesce(r.id, 0), coalesce(r.from_seq, 0),
+                coalesce((extract(epoch FROM c.head_failing_since) * 1000)::bigint, 0)
+           FROM courier.hooks h
+                CROSS JOIN LATERAL (SELECT * FROM courier.cursors
+                                     WHERE hook_id = h.id LIMIT 1) c
+                CROSS JOIN LATERAL (SELECT next_seq FROM courier.streams
+                                     WHERE hook_id = h.id LIMIT 1) s
+                LEFT JOIN LATERAL (SELECT id, from_seq FROM courier.rewinds
+                                    WHERE hook_id = h.id AND applied_at IS NULL LIMIT 1) r
+                       ON true
+          WHERE h.partition = ANY($1::int[]))",
+      int_array_literal(partitions));
+  // Rows go to the first place their partition was asked at; a later place of the same
+  // partition gets a copy.
+  std::unordered_map<int, std::size_t> first_place;
+  for (std::size_t i = 0; i < partitions.size(); ++i)
+    first_place.emplace(raw(partitions[i]), i);
+  std::vector<std::vector<hook_spec>> answers(partitions.size());
+  for (const auto& row : rows) {
+    auto h = hook_from_row(row);
+    answers[first_place.at(raw(h.partition))].push_back(std::move(h));
+  }
+  for (std::size_t i = 0; i < partitions.size(); ++i)
+    if (auto first = first_place.at(raw(partitions[i])); first != i)
+      answers[i] = answers[first];
+  return answers;
+}
+
+// Each request's rows come back tagged with its place in the batch (1-based), in seq
+// order. The byte cut is a running sum of the payloads' text sizes (what the body will
+// hold; the stored size can be a fraction of it when compressed) over the first `limit`
+// entries only, so a long backlog is never read whole: entries past the cut are measured
+// but never sent. The envelope is assembled here so the payload text is never re-parsed.
+std::vector<std::vector<outbox_event>> read_heads(pqxx::connection& conn,
+                                                  const std::vector<head_request>& requests) {
+  std::vector<hook_id> hooks;
+  std::vector<stream_seq> afters;
+  std::vector<int> limits;
+  std::vector<std::int64_t> max_bytes;
+  for (const auto& r : requests) {
+    hooks.push_back(r.hook);
+    afters.push_back(r.after);
+    limits.push_back(r.limit);
+    max_bytes.push_back(r.max_bytes);
+  }
+  pqxx::nontransaction tx{conn};
+  auto rows = tx.exec_params(
+      R"(SELECT r.i, f.seq, f.event_id, (extract(epoch FROM f.emitted_at) * 1000)::bigint,
+                '{"type":' || to_json(f.event_type)::text || ',"timestamp":"' ||
+                to_char(f.emitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') ||
+                '","data":' || f.payload::text || '}', f.payload_bytes, coalesce(f.traceparent, '')
+           FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::bigint[]) WITH ORDINALITY
+                AS r(hook_id, after_seq, lim, max_bytes, i)
+                CROSS JOIN LATERAL (
+                  SELECT * FROM (
+                    SELECT *, sum(payload_bytes) OVER (ORDER BY seq) - payload_bytes AS bytes_before
+                      FROM (SELECT o.seq, o.event_id, e.emitted_at, e.event_type, e.payload,
+                                   e.traceparent, octet_length(e.payload::text)::bigint AS payload_bytes
+                              FROM courier.outbox o JOIN courier.events e ON e.id = o.event_id
+                             WHERE o.hook_id = r.hook_id AND o.seq > r.after_seq
+                             ORDER BY o.seq LIMIT r.lim) head) sized
+                   WHERE bytes_before < r.max_bytes) f
+          ORDER BY r.i, f.seq)",
+      int_array_literal(hooks), int_array_literal(afters), int_array_literal(limits),
+      int_array_literal(max_bytes));
+  std::vector<std::vector<outbox_event>> answers(requests.size());
+  for (const auto& row : rows) {
+    outbox_event ev;
+    ev.seq = stream_seq{row[1].as<std::int64_t>()};
+    ev.event_id = row[2].as<std::int64_t>();
+    ev.emitted_at_ms = row[3].as<std::int64_t>();
+    ev.body = row[4].as<std::string>();
+    ev.payload_bytes = row[5].as<std::int64_t>();
+    ev.traceparent = row[6].as<std::string>();
+    answers.at(row[0].as<std::size_t>() - 1).push_back(std::move(ev));
+  }
+  return answers;
+}
+
 } // namespace
 
 pg_store::pg_store(std::shared_ptr<pg_pool> pool, std::string node_id,
                    std::chrono::milliseconds attempt_retention,
                    std::shared_ptr<pg_pool> background_pool)
     : pool_(std::move(pool)), node_id_(std::move(node_id)), attempt_retention_(attempt_retention),
-      background_pool_(background_pool ? std::move(background_pool) : pool_) {}
+      background_pool_(background_pool ? std::move(background_pool) : pool_),
+      loads_(pool_, max_load_batch, read_partitions), fetches_(pool_, max_fetch_batch, read_heads) {
+}
 
 void pg_store::load_hooks(partition_id partition, callback<std::vector<hook_spec>> done) {
-  pool_->run<std::vector<hook_spec>>(
-      [partition](pqxx::connection& conn) {
-        pqxx::nontransaction tx{conn};
-        // Each hook's cursor, stream and pending rewind by its key (LATERAL ... LIMIT 1
-        // keeps the planner from joining them whole): a plain join hashed every cursor of
-        // the cluster for each partition, 14 ms per partition at 100,000 hooks.
-        auto rows = tx.exec_params(
-            R"(SELECT h.id, h.url, h.secrets, h.state, c.delivered_seq, c.head_attempts,
-                  coalesce((extract(epoch FROM c.quarantined_until) * 1000)::bigint, 0),
-                  s.next_seq - 1, h.options::text, coalesce(r.id, 0), coalesce(r.from_seq, 0),
-                  coalesce((extract(epoch FROM c.head_failing_since) * 1000)::bigint, 0)
-             FROM courier.hooks h
-                  CROSS JOIN LATERAL (SELECT * FROM courier.cursors
-                                       WHERE hook_id = h.id LIMIT 1) c
-                  CROSS JOIN LATERAL (SELECT next_seq FROM courier.streams
-                                       WHERE hook_id = h.id LIMIT 1) s
-                  LEFT JOIN LATERAL (SELECT id, from_seq FROM courier.rewinds
-                                      WHERE hook_id = h.id AND applied_at IS NULL LIMIT 1) r
-                         ON true
-            WHERE h.partition = $1)",
-            raw(partition));
-        std::vector<hook_spec> hooks;
-        hooks.reserve(rows.size());
-        for (const auto& row : rows) {
-          hook_spec h;
-          h.id = hook_id{row[0].as<std::int64_t>()};
-          h.partition = partition;
-          h.url = row[1].as<std::string>();
-          h.secrets = parse_text_array(row[2].as<std::string>());
-          auto state = row[3].as<std::string>();
-          auto known = hook_state_from_string(state);
-          if (!known) // the table's CHECK allows no other: a schema this node does not know
-            throw std::runtime_error("hook " + std::to_string(raw(h.id)) + " has unknown state '" +
-                                     state + "'");
-          h.state = *known;
-          h.delivered_seq = stream_seq{row[4].as<std::int64_t>()};
-          h.head_attempts = row[5].as<int>();
-          h.quarantined_until_ms = row[6].as<std::int64_t>();
-          h.last_seq = stream_seq{row[7].as<std::int64_t>()};
-          auto options = parse_hook_options(row[8].as<std::string>());
-          if (!options.ok()) // configure_hook refuses these: a schema this node does not know
-            throw std::runtime_error("hook " + std::to_string(raw(h.id)) + ": " +
-                                     options.error().message);
-          h.options = std::move(options.value());
-          h.rewind_id = row[9].as<std::int64_t>();
-          h.rewind_from = stream_seq{row[10].as<std::int64_t>()};
-          h.head_failing_since_ms = row[11].as<std::int64_t>();
-          hooks.push_back(std::move(h));
-        }
-        return hooks;
-      },
-      std::move(done));
+  loads_.submit(partition, std::move(done));
 }
 
 void pg_store::find_backlogs(std::vector<partition_id> partitions,
@@ -117,43 +191,7 @@ void pg_store::find_backlogs(std::vector<partition_id> partitions,
 
 void pg_store::fetch_events(hook_id hook, stream_seq after, int limit, std::int64_t max_bytes,
                             callback<std::vector<outbox_event>> done) {
-  pool_->run<std::vector<outbox_event>>(
-      [=](pqxx::connection& conn) {
-        pqxx::nontransaction tx{conn};
-        // The byte cut is a running sum of the payloads' text sizes (what the body will
-        // hold; the stored size can be a fraction of it when compressed) over the first
-        // `limit` entries only, so a long backlog is never read whole: entries past the cut
-        // are measured but never sent. The envelope is assembled here so the payload text
-        // is never re-parsed.
-        auto rows = tx.exec_params(
-            R"(SELECT seq, event_id, (extract(epoch FROM emitted_at) * 1000)::bigint,
-                  '{"type":' || to_json(event_type)::text || ',"timestamp":"' ||
-                  to_char(emitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') ||
-                  '","data":' || payload::text || '}', payload_bytes, coalesce(traceparent, '')
-             FROM (SELECT *, sum(payload_bytes) OVER (ORDER BY seq) - payload_bytes AS bytes_before
-                     FROM (SELECT o.seq, o.event_id, e.emitted_at, e.event_type, e.payload,
-                                  e.traceparent, octet_length(e.payload::text)::bigint AS payload_bytes
-                             FROM courier.outbox o JOIN courier.events e ON e.id = o.event_id
-                            WHERE o.hook_id = $1 AND o.seq > $2
-                            ORDER BY o.seq LIMIT $3) head) sized
-            WHERE bytes_before < $4
-            ORDER BY seq)",
-            raw(hook), raw(after), limit, max_bytes);
-        std::vector<outbox_event> events;
-        events.reserve(rows.size());
-        for (const auto& row : rows) {
-          outbox_event ev;
-          ev.seq = stream_seq{row[0].as<std::int64_t>()};
-          ev.event_id = row[1].as<std::int64_t>();
-          ev.emitted_at_ms = row[2].as<std::int64_t>();
-          ev.body = row[3].as<std::string>();
-          ev.payload_bytes = row[4].as<std::int64_t>();
-          ev.traceparent = row[5].as<std::string>();
-          events.push_back(std::move(ev));
-        }
-        return events;
-      },
-      std::move(done));
+  fetches_.submit({hook, after, limit, max_bytes}, std::move(done));
 }
 
 void pg_store::commit_cursors(std::vector<cursor_update> updates,

@@ -1,7 +1,10 @@
 #pragma once
 // The Postgres implementation of `store`: each call becomes one job on a pg_pool
-// thread. Cursor, failure and dead-letter writes are fenced by the lease epoch.
+// thread, except partition loads and fetches: those waiting together are read together
+// (runtime/pg_batcher.hpp). Cursor, failure and dead-letter writes are fenced by the
+// lease epoch.
 #include "actors/ports/store.hpp"
+#include "runtime/pg_batcher.hpp"
 #include "runtime/pg_pool.hpp"
 
 #include <chrono>
@@ -9,6 +12,14 @@
 #include <string>
 
 namespace courier {
+
+// One hook's fetch_events, as the batch that reads it sees it.
+struct head_request {
+  hook_id hook{};
+  stream_seq after{};
+  int limit = 0;
+  std::int64_t max_bytes = 0;
+};
 
 class pg_store final : public store {
 public:
@@ -42,6 +53,8 @@ private:
   std::string node_id_;
   std::chrono::milliseconds attempt_retention_;
   std::shared_ptr<pg_pool> background_pool_;
+  pg_batcher<partition_id, std::vector<hook_spec>> loads_;
+  pg_batcher<head_request, std::vector<outbox_event>> fetches_;
 };
 
 } // namespace courier
