@@ -140,7 +140,7 @@ cluster_metrics_actor spawn_cluster_metrics(caf::actor_system& sys,
         st.log = net::logger("metrics");
         self->monitor(watched);
         self->set_down_handler([self](caf::down_msg&) { self->quit(); });
-        self->send(self, read_stats_atom::value);
+        self->delayed_send(self, st.options.interval, read_stats_atom::value);
         return {
             [self](read_stats_atom) {
               auto& st = self->state;

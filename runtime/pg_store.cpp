@@ -5,6 +5,7 @@
 
 #include <pqxx/pqxx>
 
+#include <malloc.h>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -92,6 +93,11 @@ std::vector<std::vector<hook_spec>> read_partitions(pqxx::connection& conn,
   for (std::size_t i = 0; i < partitions.size(); ++i)
     if (auto first = first_place.at(raw(partitions[i])); first != i)
       answers[i] = answers[first];
+  // The rows' memory lay between the specs just built, which the node keeps for as long as
+  // it holds the partitions. Once freed it is holes glibc does not give back by itself:
+  // at 100,000 hooks, 300 bytes of RSS per hook. Trimming returns their pages.
+  rows.clear();
+  malloc_trim(0);
   return answers;
 }
 

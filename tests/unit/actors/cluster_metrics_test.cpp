@@ -1,6 +1,7 @@
 // Cluster metrics: the gauges a snapshot becomes (most-lagging hooks come and go), and the
-// actor's read loop on CAF's deterministic scheduler with a fake source: one read at a
-// time, the next one an interval after the answer, failures counted with stale values kept.
+// actor's read loop on CAF's deterministic scheduler with a fake source: the first read an
+// interval after start, one read at a time, the next one an interval after the answer,
+// failures counted with stale values kept.
 #include "actors/cluster_metrics.hpp"
 
 #include "actor_test_support.hpp"
@@ -137,7 +138,11 @@ protected:
   cluster_metrics_actor metrics;
 };
 
-TEST_F(cluster_metrics_actor_test, reads_at_once_then_an_interval_after_each_answer) {
+TEST_F(cluster_metrics_actor_test, reads_an_interval_after_start_then_after_each_answer) {
+  EXPECT_TRUE(source->reads.empty());
+  advance(4s);
+  EXPECT_TRUE(source->reads.empty());
+  advance(1s);
   ASSERT_EQ(source->reads, std::vector<int>{5});
   advance(30s); // unanswered: no second read piles up
   EXPECT_EQ(source->reads.size(), 1u);
@@ -152,6 +157,7 @@ TEST_F(cluster_metrics_actor_test, reads_at_once_then_an_interval_after_each_ans
 }
 
 TEST_F(cluster_metrics_actor_test, a_failed_read_is_counted_and_keeps_the_last_values) {
+  advance(5s);
   source->answer(snapshot({}));
   run();
   advance(5s);
